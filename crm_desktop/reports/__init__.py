@@ -1,0 +1,1 @@
+"""ReportLab PDF builders fed by analytics results (no Qt)."""

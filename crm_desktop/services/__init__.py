@@ -1,0 +1,1 @@
+"""Use cases: the only API that ui/, the CLI and reports call. One module per area."""

@@ -1,0 +1,16 @@
+"""The typed errors services raise, re-exported so ui/ and cli never import lower layers for them."""
+
+from crm_desktop.domain.errors import (
+    Conflict,
+    CRMError,
+    NewerSchemaError,
+    NotFound,
+    StorageError,
+    SyncedFolderWarning,
+    ValidationError,
+)
+
+__all__ = [
+    "CRMError", "Conflict", "NewerSchemaError", "NotFound", "StorageError", "SyncedFolderWarning",
+    "ValidationError",
+]  # fmt: skip

@@ -1,0 +1,208 @@
+"""The database the app owns: engine, pragmas, sessions with the journal attached, local identity.
+
+Nothing here runs at import time: the app opens a `Database` and hands it down to services.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from crm_desktop.domain import LocalState, User
+from crm_desktop.domain.errors import CRMError, StorageError, SyncedFolderWarning
+from crm_desktop.store import journal, migrate
+from crm_desktop.store.backup import SQLITE_HEADER, timestamped_backup
+from crm_desktop.store.hlc import HybridClock
+from crm_desktop.store.paths import is_database_url, synced_folder_reason
+
+log = logging.getLogger("crm_desktop.store")
+
+
+class JournalSession(Session):
+    """A SQLModel session whose flushes are journaled (hooks installed below)."""
+
+
+journal.install(JournalSession)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What a read-only look at an existing file found, before we dare write to it."""
+
+    has_tables: bool
+    revision: str | None
+
+
+def inspect_file(path: Path) -> FileFacts:
+    """Validate an existing file read-only: a SQLite database, ours, of a schema we know."""
+    if not path.exists() or path.stat().st_size == 0:
+        return FileFacts(has_tables=False, revision=None)
+    if path.is_dir():
+        raise StorageError(f"{path} is a folder, not a database file")
+    with path.open("rb") as fh:
+        if fh.read(16) != SQLITE_HEADER:
+            raise StorageError(f"{path} is not a CRM Desktop database (not a SQLite file); it was left untouched")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path} is damaged and cannot be opened ({exc}); it was left untouched") from exc
+    if tables and "alembic_version" not in tables:
+        raise StorageError(f"{path} is a SQLite database but not a CRM Desktop one; it was left untouched")
+    migrate.ensure_known(revision, where=str(path))
+    return FileFacts(has_tables=bool(tables), revision=revision)
+
+
+def _sqlite_engine(path: Path, *, wal: bool) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 5})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA journal_mode={'WAL' if wal else 'DELETE'}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN " + conn.get_execution_options().get("sqlite_begin", "DEFERRED"))
+
+    return engine
+
+
+def describe_db_error(exc: Exception) -> str:
+    """A sentence for a failing database call, naming the likely cause."""
+    text = str(getattr(exc, "orig", exc))
+    if "locked" in text or "busy" in text:
+        return "The database is busy or locked by another program; try again in a moment."
+    if "full" in text:
+        return "The disk is full; free some space and try again. Nothing was saved."
+    if "malformed" in text or "not a database" in text:
+        return "The database file is damaged; restore a backup (File → Restore). Nothing was saved."
+    if "readonly" in text or "read-only" in text:
+        return "The database file is read-only; nothing could be saved."
+    return f"The database reported an error: {text}"
+
+
+class Database:
+    """An open CRM database: engine, journaled sessions, this device's clock and the acting user."""
+
+    def __init__(self, engine: Engine, *, location: str, path: Path | None) -> None:
+        self.engine = engine
+        self.location = location
+        self.path = path
+        self._factory = sessionmaker(bind=engine, class_=JournalSession, expire_on_commit=False)
+        self._write_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self.device_id, self.clock, self.user_id = self._load_identity()
+
+    @classmethod
+    def open(cls, location: str | Path, *, allow_synced_folder: bool = False) -> Database:
+        """Open (creating if needed) and migrate a database file or server URL."""
+        location = str(location)
+        if is_database_url(location):
+            engine = create_engine(location, pool_pre_ping=True)
+            migrate.upgrade(engine)
+            return cls(engine, location=location, path=None)
+        path = Path(location).expanduser()
+        facts = inspect_file(path)
+        reason = synced_folder_reason(path)
+        if reason and not allow_synced_folder:
+            raise SyncedFolderWarning(
+                f"{path} should not be opened in place: {reason}, and sync tools corrupt live databases. "
+                "Keep the database on this computer and share through a team folder instead."
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = _sqlite_engine(path, wal=reason is None)
+        try:
+            if facts.revision != migrate.head_revision():
+                if facts.has_tables:
+                    copy = timestamped_backup(path, f"before-migration-{facts.revision}")
+                    log.info("backed up %s to %s before migrating", path, copy)
+                migrate.upgrade(engine)
+            return cls(engine, location=str(path), path=path)
+        except CRMError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            raise StorageError(f"{path}: {describe_db_error(exc)}") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A write transaction for one user action: committed on success, rolled back on any error."""
+        session = self._factory(bind=self._write_bind)
+        session.info[journal.INFO_KEY] = journal.JournalContext(self.clock, self.user_id)
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            raise StorageError(describe_db_error(exc)) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A read-only unit of work (never commits)."""
+        session = self._factory()
+        try:
+            yield session
+        except OperationalError as exc:
+            raise StorageError(describe_db_error(exc)) from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _load_identity(self) -> tuple[str, HybridClock, str]:
+        with self._factory(bind=self._write_bind) as session:
+            state = {row.key: row.value for row in session.execute(select(LocalState)).scalars()}
+            device_id = state.get("device_id") or secrets.token_hex(8)
+            if "device_id" not in state:
+                session.add(LocalState(key="device_id", value=device_id))
+            last = session.connection().exec_driver_sql("SELECT max(hlc) FROM change").scalar()
+            clock = HybridClock(device_id, last=last)
+            user_id = state.get("user_id")
+            if user_id is None:
+                session.info[journal.INFO_KEY] = journal.JournalContext(clock, None)
+                user = session.execute(select(User).order_by(User.created_at)).scalars().first()
+                if user is None:
+                    user = User(name=_login_name())
+                    session.add(user)
+                    session.flush()
+                user_id = user.id.hex
+                session.add(LocalState(key="user_id", value=user_id))
+            session.commit()
+        return device_id, clock, user_id
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser().replace(".", " ").title() or "Me"
+    except (OSError, KeyError):
+        return "Me"

@@ -1,0 +1,202 @@
+"""Writes the change journal (DESIGN §4) in the same transaction as the data, from one place.
+
+Every flush of a session made by `Database` passes through `capture_changes`: created rows get one
+change per set field, updated rows one per changed field, deletes are refused (tombstones only).
+Bulk loaders call `bulk_insert`, which writes rows and their journal entries together.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import event, inspect, insert, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from pydantic_core import PydanticUndefined
+
+from crm_desktop.domain import REPLICATED_TABLES, Change, FieldClock, Ledger, utcnow
+from crm_desktop.domain.errors import Conflict
+from crm_desktop.store import fts
+from crm_desktop.store.hlc import HybridClock
+
+UNJOURNALED_FIELDS = frozenset({"id"})
+INFO_KEY = "crm_journal"
+
+
+@dataclass
+class JournalContext:
+    """Who is writing: the device clock and the acting user, attached to each session."""
+
+    clock: HybridClock
+    user_id: str | None
+    touched: dict[str, set[str]] = field(default_factory=dict)
+
+    def note(self, table: str, row_id: str) -> None:
+        self.touched.setdefault(table, set()).add(row_id)
+
+
+def encode_value(value: Any) -> str:
+    """JSON text for a field value: UUIDs as hex, datetimes as ISO UTC, dates as ISO."""
+    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _row_changes(obj: Any, *, is_new: bool) -> dict[str, Any]:
+    state = inspect(obj)
+    changes: dict[str, Any] = {}
+    for attr in state.mapper.column_attrs:
+        name = attr.key
+        if name in UNJOURNALED_FIELDS:
+            continue
+        if is_new:
+            value = getattr(obj, name)
+            if value is not None and value != [] and value != {}:
+                changes[name] = value
+        else:
+            history = state.attrs[name].history
+            if history.has_changes():
+                changes[name] = getattr(obj, name)
+    return changes
+
+
+def _record(session: Session, ctx: JournalContext, table: str, row_id: str, values: Mapping[str, Any]) -> None:
+    hlc = ctx.clock.now()
+    rows = [
+        {"hlc": hlc, "table_name": table, "row_id": row_id, "field": name, "device_id": ctx.clock.device_id,
+         "user_id": ctx.user_id, "value": encode_value(value)}
+        for name, value in values.items()
+    ]  # fmt: skip
+    if rows:
+        conn = session.connection()
+        conn.execute(insert(Change), rows)
+        upsert_field_clocks(conn, [(table, row_id, name, hlc) for name in values])
+    ctx.note(table, row_id)
+
+
+def upsert_field_clocks(conn: Connection, clocks: Sequence[tuple[str, str, str, str]]) -> None:
+    """Keep the newest clock per field (never lets an older value win)."""
+    conn.execute(
+        text(
+            "INSERT INTO field_clock (table_name, row_id, field, hlc) VALUES (:t, :r, :f, :h) "
+            "ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc "
+            "WHERE excluded.hlc > field_clock.hlc"
+        ),
+        [{"t": t, "r": r, "f": f, "h": h} for t, r, f, h in clocks],
+    )
+
+
+def _column_defaults(model: type[Any]) -> dict[str, Any]:
+    """Zero-argument callables giving each model field's default, for rows inserted without the ORM."""
+    defaults: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            defaults[name] = info.default_factory
+        elif info.default is not PydanticUndefined:
+            defaults[name] = lambda value=info.default: value
+    return defaults
+
+
+def capture_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    """before_flush hook: journal every replicated insert and update; refuse hard deletes."""
+    ctx: JournalContext | None = session.info.get(INFO_KEY)
+    if ctx is None:
+        return
+    for obj in list(session.deleted):
+        if getattr(obj, "__tablename__", None) in REPLICATED_TABLES:
+            raise Conflict(f"{type(obj).__name__} rows are never deleted outright; move them to the Trash")
+    for obj in list(session.new):
+        table = getattr(obj, "__tablename__", None)
+        if table in REPLICATED_TABLES:
+            _record(session, ctx, table, obj.id.hex, _row_changes(obj, is_new=True))
+    for obj in list(session.dirty):
+        table = getattr(obj, "__tablename__", None)
+        if table not in REPLICATED_TABLES or not session.is_modified(obj, include_collections=False):
+            continue
+        if isinstance(obj, Ledger) and not session.info.get("allow_ledger_rewrite"):
+            raise Conflict(f"{type(obj).__name__} is a ledger: add a correcting row instead of editing one")
+        changes = _row_changes(obj, is_new=False)
+        if not changes:
+            continue
+        obj.updated_at = utcnow()
+        changes["updated_at"] = obj.updated_at
+        _record(session, ctx, table, obj.id.hex, changes)
+
+
+def refresh_search(session: Session, flush_context: Any) -> None:
+    """after_flush hook: keep the contact search index current for every touched contact."""
+    ctx: JournalContext | None = session.info.get(INFO_KEY)
+    if ctx is None or not ctx.touched:
+        return
+    touched, ctx.touched = ctx.touched, {}
+    fts.refresh_for_changes(session.connection(), touched)
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the journal hooks to a session class (idempotent)."""
+    if not event.contains(session_class, "before_flush", capture_changes):
+        event.listen(session_class, "before_flush", capture_changes)
+        event.listen(session_class, "after_flush", refresh_search)
+
+
+def bulk_insert(
+    session: Session, model: type[Any], rows: Iterable[Mapping[str, Any]], *, refresh_index: bool = True
+) -> int:
+    """Insert many new rows and their journal entries in the caller's transaction; fast enough for demo data."""
+    ctx: JournalContext = session.info[INFO_KEY]
+    table = model.__table__
+    columns = [c.name for c in table.columns]
+    conn = session.connection()
+    defaults = _column_defaults(model)
+    batch = [{**{k: f() for k, f in defaults.items()}, **r} for r in rows]
+    if not batch:
+        return 0
+    conn.execute(insert(table), batch)
+    change_rows: list[dict[str, Any]] = []
+    clock_rows: list[dict[str, str]] = []
+    device, user = ctx.clock.device_id, ctx.user_id
+    for row in batch:
+        hlc = ctx.clock.now()
+        row_id = row["id"].hex
+        for name in columns:
+            value = row.get(name)
+            if name in UNJOURNALED_FIELDS or value is None or value == [] or value == {}:
+                continue
+            change_rows.append({"hlc": hlc, "table_name": table.name, "row_id": row_id, "field": name,
+                                "device_id": device, "user_id": user, "value": encode_value(value)})
+            clock_rows.append({"table_name": table.name, "row_id": row_id, "field": name, "hlc": hlc})
+    conn.execute(insert(Change), change_rows)
+    conn.execute(insert(FieldClock), clock_rows)
+    if refresh_index and table.name in fts.INDEXED_TABLES:
+        fts.refresh_for_changes(conn, {table.name: {row["id"].hex for row in batch}})
+    return len(batch)
+
+
+def history(conn: Connection, table: str, row_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The audit trail of one record, newest first: who set which field to what, when."""
+    result = conn.execute(
+        text(
+            "SELECT hlc, field, value, user_id, device_id FROM change "
+            "WHERE table_name = :t AND row_id = :r ORDER BY hlc DESC"
+        ),
+        {"t": table, "r": row_id.hex},
+    )
+    return [dict(r._mapping) for r in result]

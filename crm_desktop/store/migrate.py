@@ -1,0 +1,64 @@
+"""Schema migrations: Alembic on the app's own connection, a backup first, newer schemas refused."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy.engine import Connection, Engine
+
+from crm_desktop.domain.errors import NewerSchemaError
+
+log = logging.getLogger("crm_desktop.store")
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations shipped"
+    return head
+
+
+def current_revision(conn: Connection) -> str | None:
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def ensure_known(revision: str | None, *, where: str) -> None:
+    """Refuse a database whose schema revision this app does not know: a newer app wrote it."""
+    if revision is None:
+        return
+    try:
+        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except CommandError as exc:
+        raise NewerSchemaError(
+            f"{where} was written by a newer version of CRM Desktop (schema {revision}); "
+            "update CRM Desktop to open it. The file was not changed."
+        ) from exc
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to head inside one transaction, with synchronous=FULL on SQLite."""
+    config = alembic_config()
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # must be set outside a transaction, on the raw connection
+            conn.connection.dbapi_connection.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        finally:
+            if sqlite:
+                conn.connection.dbapi_connection.execute("PRAGMA synchronous=NORMAL")  # type: ignore[union-attr]
+    log.info("schema upgraded to %s", head_revision())

@@ -1,0 +1,1 @@
+"""Team-folder replication (DESIGN §10); arrives with the sync issue."""
