@@ -31,3 +31,7 @@ class NewerSchemaError(StorageError):
 
 class SyncedFolderWarning(StorageError):
     """The live database sits in a cloud-synced folder or on a network share."""
+
+
+class Cancelled(CRMError):
+    """The user pressed Cancel; the work was rolled back."""

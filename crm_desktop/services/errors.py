@@ -1,6 +1,7 @@
 """The typed errors services raise, re-exported so ui/ and cli never import lower layers for them."""
 
 from crm_desktop.domain.errors import (
+    Cancelled,
     Conflict,
     CRMError,
     NewerSchemaError,
@@ -11,6 +12,6 @@ from crm_desktop.domain.errors import (
 )
 
 __all__ = [
-    "CRMError", "Conflict", "NewerSchemaError", "NotFound", "StorageError", "SyncedFolderWarning",
+    "CRMError", "Cancelled", "Conflict", "NewerSchemaError", "NotFound", "StorageError", "SyncedFolderWarning",
     "ValidationError",
 ]  # fmt: skip

@@ -1,1 +1,0 @@
-"""Team-folder replication (DESIGN §10); arrives with the sync issue."""
