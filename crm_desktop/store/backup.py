@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -22,7 +23,9 @@ def backup_to(db_path: Path, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
     try:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as src, sqlite3.connect(tmp) as dst:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as src, closing(
+            sqlite3.connect(tmp)
+        ) as dst:
             src.backup(dst)
         tmp.replace(out)
     except sqlite3.Error as exc:
@@ -46,7 +49,7 @@ def restore_from(db_path: Path, source: Path) -> Path | None:
         if fh.read(16) != SQLITE_HEADER:
             raise StorageError(f"{source} is not a SQLite database; nothing was restored")
     try:
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as check:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as check:
             result = check.execute("PRAGMA quick_check").fetchone()[0]
             tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.Error as exc:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -53,21 +53,42 @@ def inspect_file(path: Path) -> FileFacts:
     if path.is_dir():
         raise StorageError(f"{path} is a folder, not a database file")
     with path.open("rb") as fh:
-        if fh.read(16) != SQLITE_HEADER:
-            raise StorageError(f"{path} is not a CRM Desktop database (not a SQLite file); it was left untouched")
+        header = fh.read(100)
+    if header[:16] != SQLITE_HEADER:
+        raise StorageError(f"{path} is not a CRM Desktop database (not a SQLite file); it was left untouched")
+    if _truncated(header, path.stat().st_size):
+        raise StorageError(f"{path} is damaged (the file is shorter than its header says); it was left untouched")
+    sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    absent = [p for p in sidecars if not p.exists()]
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             revision = None
             if "alembic_version" in tables:
                 row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
                 revision = row[0] if row else None
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
+        for created in absent:  # leave the folder as we found it
+            created.unlink(missing_ok=True)
         raise StorageError(f"{path} is damaged and cannot be opened ({exc}); it was left untouched") from exc
     if tables and "alembic_version" not in tables:
         raise StorageError(f"{path} is a SQLite database but not a CRM Desktop one; it was left untouched")
     migrate.ensure_known(revision, where=str(path))
     return FileFacts(has_tables=bool(tables), revision=revision)
+
+
+def _truncated(header: bytes, size: int) -> bool:
+    """True when the header's page count is valid and promises more bytes than the file has."""
+    if len(header) < 100:
+        return True
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    change_counter, valid_for = header[24:28], header[92:96]
+    return page_count > 0 and change_counter == valid_for and size < page_size * page_count
 
 
 def _sqlite_engine(path: Path, *, wal: bool) -> Engine:
@@ -155,7 +176,7 @@ class Database:
         try:
             yield session
             session.commit()
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
             session.rollback()
             raise StorageError(describe_db_error(exc)) from exc
         except BaseException:
@@ -170,7 +191,7 @@ class Database:
         session = self._factory()
         try:
             yield session
-        except OperationalError as exc:
+        except (OperationalError, DatabaseError) as exc:
             raise StorageError(describe_db_error(exc)) from exc
         finally:
             session.rollback()

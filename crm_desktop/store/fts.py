@@ -117,7 +117,8 @@ def _like_pattern(token: str) -> str:
 
 def contact_id_filter(search: str, id_column: ColumnElement[object]) -> ColumnElement[bool] | None:
     """A WHERE clause keeping contacts whose name, email, phone, organization, tags or notes match."""
-    tokens = [t for t in search.split() if t]
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in search)  # NUL and friends break FTS5
+    tokens = cleaned.split()
     if not tokens:
         return None
     long_tokens = [t for t in tokens if len(t) >= 3]
