@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from crm_desktop.domain.errors import StorageError
 from crm_desktop.store import Database
 from crm_desktop.store.backup import backup_to, restore_from, timestamped_backup
+from crm_desktop.store.backup import rolling_backup as store_rolling_backup
 from crm_desktop.store.database import inspect_file
 from crm_desktop.store.integrity import run_checks
 
@@ -28,3 +30,10 @@ def restore_workspace(*, db_path: Path, source: Path) -> Path | None:
     """Replace the database at `db_path` with `source` after validating it; returns the safety copy."""
     inspect_file(source)  # refuses damaged, foreign or newer-schema files
     return restore_from(db_path, source)
+
+
+def rolling_backup(*, db: Database, today: date | None = None) -> list[Path]:
+    """Take today's daily and this week's weekly backup if missing (keeps 7 daily + 4 weekly)."""
+    if db.path is None:
+        return []
+    return store_rolling_backup(db.path, today or date.today())

@@ -6,7 +6,7 @@ import logging
 import shutil
 import sqlite3
 from contextlib import closing
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from crm_desktop.domain.errors import StorageError
@@ -66,3 +66,21 @@ def restore_from(db_path: Path, source: Path) -> Path | None:
     tmp.replace(db_path)
     log.info("restored %s from %s (safety copy %s)", db_path, source, safety)
     return safety
+
+
+def rolling_backup(db_path: Path, today: date, *, keep_daily: int = 7, keep_weekly: int = 4) -> list[Path]:
+    """Daily and weekly safety copies in the backup folder, pruned to the newest few; returns new files."""
+    made: list[Path] = []
+    folder = backup_dir(db_path)
+    iso_year, iso_week, _ = today.isocalendar()
+    wanted = (
+        ("daily", folder / "daily" / f"{db_path.stem}-{today.isoformat()}.sqlite", keep_daily),
+        ("weekly", folder / "weekly" / f"{db_path.stem}-{iso_year}-W{iso_week:02d}.sqlite", keep_weekly),
+    )
+    for _kind, target, keep in wanted:
+        if not target.exists():
+            made.append(backup_to(db_path, target))
+        copies = sorted(target.parent.glob(f"{db_path.stem}-*.sqlite"))
+        for old in copies[:-keep]:
+            old.unlink(missing_ok=True)
+    return made
