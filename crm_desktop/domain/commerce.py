@@ -16,7 +16,7 @@ class Purchase(Ledger, table=True):
 
     __tablename__ = "purchase"
     __table_args__ = (
-        Index("ix_purchase_contact_occurred", "contact_id", "occurred_at"),
+        Index("ix_purchase_contact_occurred", "contact_id", "deleted_at", "occurred_at", "amount_cents"),
         Index("ix_purchase_occurred", "occurred_at"),
     )
     contact_id: uuid.UUID
@@ -75,7 +75,10 @@ class PointsEntry(Ledger, table=True):
     """Ledger: points earned (positive) or spent (negative), with why and what for."""
 
     __tablename__ = "points_entry"
-    __table_args__ = (Index("ix_points_entry_contact_at", "contact_id", "at"),)
+    __table_args__ = (
+        Index("ix_points_entry_contact_at", "contact_id", "at"),
+        Index("ix_points_entry_contact_delta", "contact_id", "deleted_at", "delta"),
+    )
     contact_id: uuid.UUID
     delta: int
     reason: str = Field(max_length=20)

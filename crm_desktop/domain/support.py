@@ -14,7 +14,7 @@ from crm_desktop.domain.base import Ledger, Replicated, UTCDateTime
 
 def case_reference(case_id: uuid.UUID) -> str:
     """A short human reference derived from the id (never a sequence: two laptops would collide)."""
-    return "C-" + case_id.hex[-6:].upper()
+    return "C-" + case_id.hex[-8:].upper()
 
 
 class Case(Replicated, table=True):

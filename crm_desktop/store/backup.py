@@ -23,9 +23,10 @@ def backup_to(db_path: Path, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
     try:
-        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as src, closing(
-            sqlite3.connect(tmp)
-        ) as dst:
+        with (
+            closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as src,
+            closing(sqlite3.connect(tmp)) as dst,
+        ):
             src.backup(dst)
         tmp.replace(out)
     except sqlite3.Error as exc:

@@ -57,7 +57,9 @@ def inspect_file(path: Path) -> FileFacts:
     if header[:16] != SQLITE_HEADER:
         raise StorageError(f"{path} is not a CRM Desktop database (not a SQLite file); it was left untouched")
     if _truncated(header, path.stat().st_size):
-        raise StorageError(f"{path} is damaged (the file is shorter than its header says); it was left untouched")
+        raise StorageError(
+            f"{path} is damaged (the file is shorter than its header says); it was left untouched"
+        )
     sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
     absent = [p for p in sidecars if not p.exists()]
     try:
@@ -197,7 +199,17 @@ class Database:
             session.rollback()
             session.close()
 
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics (after bulk loads and on close; cheap when fresh)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as conn:
+                conn.connection.dbapi_connection.execute("PRAGMA optimize")  # type: ignore[union-attr]
+
     def close(self) -> None:
+        try:
+            self.optimize()
+        except DBAPIError:  # a damaged or locked file must not stop the app from closing
+            log.warning("PRAGMA optimize failed on close", exc_info=True)
         self.engine.dispose()
 
     def _load_identity(self) -> tuple[str, HybridClock, str]:

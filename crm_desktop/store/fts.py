@@ -8,6 +8,7 @@ a trigram fall back to LIKE, so quotes, `*`, `AND`, `-` or emoji in a search box
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, literal_column, select, text
 from sqlalchemy.engine import Connection
@@ -93,7 +94,9 @@ def refresh_contacts(conn: Connection, contact_ids: Iterable[str]) -> None:
             ),
             params,
         )
-        conn.execute(text(_SEARCH_ROWS + " AND c.id IN :ids").bindparams(bindparam("ids", expanding=True)), params)
+        conn.execute(
+            text(_SEARCH_ROWS + " AND c.id IN :ids").bindparams(bindparam("ids", expanding=True)), params
+        )
 
 
 def rebuild(conn: Connection) -> None:
@@ -115,7 +118,7 @@ def _like_pattern(token: str) -> str:
     return f"%{escaped}%"
 
 
-def contact_id_filter(search: str, id_column: ColumnElement[object]) -> ColumnElement[bool] | None:
+def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnElement[bool] | None:
     """A WHERE clause keeping contacts whose name, email, phone, organization, tags or notes match."""
     cleaned = "".join(ch if ch.isprintable() else " " for ch in search)  # NUL and friends break FTS5
     tokens = cleaned.split()

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event, inspect, insert, text
+from pydantic_core import PydanticUndefined
+from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
-
-from pydantic_core import PydanticUndefined
 
 from crm_desktop.domain import REPLICATED_TABLES, Change, FieldClock, Ledger, utcnow
 from crm_desktop.domain.errors import Conflict
@@ -78,7 +77,9 @@ def _row_changes(obj: Any, *, is_new: bool) -> dict[str, Any]:
     return changes
 
 
-def _record(session: Session, ctx: JournalContext, table: str, row_id: str, values: Mapping[str, Any]) -> None:
+def _record(
+    session: Session, ctx: JournalContext, table: str, row_id: str, values: Mapping[str, Any]
+) -> None:
     hlc = ctx.clock.now()
     rows = [
         {"hlc": hlc, "table_name": table, "row_id": row_id, "field": name, "device_id": ctx.clock.device_id,
@@ -180,8 +181,17 @@ def bulk_insert(
             value = row.get(name)
             if name in UNJOURNALED_FIELDS or value is None or value == [] or value == {}:
                 continue
-            change_rows.append({"hlc": hlc, "table_name": table.name, "row_id": row_id, "field": name,
-                                "device_id": device, "user_id": user, "value": encode_value(value)})
+            change_rows.append(
+                {
+                    "hlc": hlc,
+                    "table_name": table.name,
+                    "row_id": row_id,
+                    "field": name,
+                    "device_id": device,
+                    "user_id": user,
+                    "value": encode_value(value),
+                }
+            )
             clock_rows.append({"table_name": table.name, "row_id": row_id, "field": name, "hlc": hlc})
     conn.execute(insert(Change), change_rows)
     conn.execute(insert(FieldClock), clock_rows)

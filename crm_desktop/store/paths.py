@@ -10,7 +10,15 @@ import platformdirs
 from crm_desktop import APP_NAME
 
 DB_ENV_VAR = "CRM_DESKTOP_DB"
-SYNCED_FOLDER_MARKERS = ("dropbox", "onedrive", "google drive", "googledrive", "icloud", "nextcloud", "owncloud")
+SYNCED_FOLDER_MARKERS = (
+    "dropbox",
+    "onedrive",
+    "google drive",
+    "googledrive",
+    "icloud",
+    "nextcloud",
+    "owncloud",
+)
 NETWORK_FS_TYPES = frozenset({"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "afpfs", "9p", "davfs"})
 
 

@@ -28,6 +28,11 @@ def test_no_module_is_a_god_module() -> None:
 
 
 def test_nothing_builds_an_engine_at_import_time() -> None:
-    code = "import crm_desktop.services, crm_desktop.store, crm_desktop.domain, sqlalchemy.pool as p; print('ok')"
+    code = (
+        "import gc, crm_desktop.services.workspace, crm_desktop.services.reporting, crm_desktop.cli\n"
+        "from sqlalchemy.engine import Engine\n"
+        "print(sum(isinstance(o, Engine) for o in gc.get_objects()))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0", "an engine was created at import time"

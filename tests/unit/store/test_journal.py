@@ -17,7 +17,9 @@ from crm_desktop.store.journal import bulk_insert, history
 def changes(db: Database, row_id: uuid.UUID) -> list[dict[str, Any]]:
     with db.read_session() as s:
         rows = s.connection().execute(
-            text("SELECT hlc, field, value, device_id, user_id FROM change WHERE row_id = :r ORDER BY hlc, field"),
+            text(
+                "SELECT hlc, field, value, device_id, user_id FROM change WHERE row_id = :r ORDER BY hlc, field"
+            ),
             {"r": row_id.hex},
         )
         return [dict(r._mapping) for r in rows]
@@ -59,12 +61,22 @@ def test_field_clock_tracks_newest_change(workspace: Database) -> None:
     with workspace.session() as s:
         s.get(Contact, contact.id).display_name = "Grace Hopper"
     with workspace.read_session() as s:
-        clock = s.connection().execute(
-            text("SELECT hlc FROM field_clock WHERE row_id = :r AND field = 'display_name'"), {"r": contact.id.hex}
-        ).scalar_one()
-        newest = s.connection().execute(
-            text("SELECT max(hlc) FROM change WHERE row_id = :r AND field = 'display_name'"), {"r": contact.id.hex}
-        ).scalar_one()
+        clock = (
+            s.connection()
+            .execute(
+                text("SELECT hlc FROM field_clock WHERE row_id = :r AND field = 'display_name'"),
+                {"r": contact.id.hex},
+            )
+            .scalar_one()
+        )
+        newest = (
+            s.connection()
+            .execute(
+                text("SELECT max(hlc) FROM change WHERE row_id = :r AND field = 'display_name'"),
+                {"r": contact.id.hex},
+            )
+            .scalar_one()
+        )
     assert clock == newest
 
 
@@ -100,9 +112,13 @@ def test_bulk_insert_journals_every_row(workspace: Database) -> None:
     with workspace.session() as s:
         assert bulk_insert(s, Contact, rows) == 50
     with workspace.read_session() as s:
-        names = s.connection().exec_driver_sql(
-            "SELECT count(*) FROM change WHERE table_name = 'contact' AND field = 'display_name'"
-        ).scalar_one()
+        names = (
+            s.connection()
+            .exec_driver_sql(
+                "SELECT count(*) FROM change WHERE table_name = 'contact' AND field = 'display_name'"
+            )
+            .scalar_one()
+        )
         indexed = s.connection().exec_driver_sql("SELECT count(*) FROM contact_search").scalar_one()
     assert names == 50
     assert indexed == 50

@@ -407,6 +407,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('points_entry', schema=None) as batch_op:
         batch_op.create_index('ix_points_entry_contact_at', ['contact_id', 'at'], unique=False)
+        batch_op.create_index('ix_points_entry_contact_delta', ['contact_id', 'deleted_at', 'delta'], unique=False)
 
     op.create_table('product',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -442,7 +443,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('purchase', schema=None) as batch_op:
-        batch_op.create_index('ix_purchase_contact_occurred', ['contact_id', 'occurred_at'], unique=False)
+        batch_op.create_index('ix_purchase_contact_occurred', ['contact_id', 'deleted_at', 'occurred_at', 'amount_cents'], unique=False)
         batch_op.create_index(batch_op.f('ix_purchase_deal_id'), ['deal_id'], unique=False)
         batch_op.create_index('ix_purchase_occurred', ['occurred_at'], unique=False)
 
@@ -681,6 +682,7 @@ def downgrade() -> None:
 
     op.drop_table('product')
     with op.batch_alter_table('points_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_points_entry_contact_delta')
         batch_op.drop_index('ix_points_entry_contact_at')
 
     op.drop_table('points_entry')
