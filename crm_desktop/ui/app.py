@@ -1,0 +1,101 @@
+"""Starting the window: logging, QApplication, the error hook, the style, the workspace, the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from crm_desktop import APP_NAME, __version__
+from crm_desktop.services.errors import StorageError, SyncedFolderWarning
+from crm_desktop.services.workspace import Workspace, open_workspace
+from crm_desktop.ui.errors import error_box, install_excepthook
+from crm_desktop.ui.main_window import MainWindow
+from crm_desktop.ui.resources import app_icon
+from crm_desktop.ui.style import apply_style
+from crm_desktop.ui.window_state import ORGANIZATION
+
+try:
+    from crm_desktop.logging_setup import configure_logging
+except ImportError:  # pragma: no cover - the lead's module is optional for the window
+    configure_logging = None  # type: ignore[assignment]
+
+log = logging.getLogger("crm_desktop.ui")
+
+
+class _SchemeWatcher(QObject):
+    """Re-applies the style sheet when the system switches light/dark (palette() is resolved once)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationPaletteChange and isinstance(watched, QApplication):
+            QTimer.singleShot(0, lambda: apply_style(watched))
+        return False
+
+
+def make_application() -> QApplication:
+    """The QApplication with our names, icon and style (reused if one exists, as in tests)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("CRM Desktop")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANIZATION)
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    apply_style(app)
+    if app.findChild(_SchemeWatcher) is None:
+        app.installEventFilter(_SchemeWatcher(app))
+    return app
+
+
+def open_or_explain(location: str | None, *, allow_synced_folder: bool) -> Workspace | None:
+    """Open the workspace, asking before using a synced folder; None when it cannot or should not open."""
+    while True:
+        try:
+            return open_workspace(location, allow_synced_folder=allow_synced_folder)
+        except SyncedFolderWarning as exc:
+            if allow_synced_folder or not _open_anyway(str(exc)):
+                return None
+            allow_synced_folder = True
+        except StorageError as exc:
+            log.error("cannot open the database %s: %s", location, exc)
+            error_box(None, exc).exec()
+            return None
+
+
+def _open_anyway(message: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Database in a synced folder", message)
+    box.setInformativeText(
+        "Opening it in place risks corrupting it. Team sharing through a synced folder, "
+        "which keeps each database local, is the safe way to share."
+    )
+    open_button = box.addButton("Open anyway", QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is open_button
+
+
+def run_app(location: str | None, *, allow_synced_folder: bool = False) -> int:
+    """Run the desktop app until its window closes; 1 when the database could not be opened."""
+    if configure_logging is not None:
+        configure_logging()
+    app = make_application()
+    install_excepthook()
+    db = open_or_explain(location, allow_synced_folder=allow_synced_folder)
+    if db is None:
+        return 1
+    log.info("opened %s", db.location)
+    try:
+        window = MainWindow(db)
+        window.restore()
+        window.load()
+        window.show()
+        QTimer.singleShot(0, window.maybe_welcome)
+        return app.exec()
+    finally:
+        db.close()

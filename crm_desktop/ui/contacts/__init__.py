@@ -1,0 +1,1 @@
+"""The Contacts tab: a lazy, SQL-sorted table of people and the New contact dialog."""

@@ -1,0 +1,241 @@
+"""The main window: four tabs over one workspace, actions from actions.py, a status bar with the database."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from crm_desktop import __version__
+from crm_desktop.services.cases import count_cases
+from crm_desktop.services.contacts import count_contacts
+from crm_desktop.services.deals import deal_summary
+from crm_desktop.services.errors import Cancelled
+from crm_desktop.services.workspace import Workspace, is_empty, log_dir
+from crm_desktop.ui import demo_load
+from crm_desktop.ui.actions import build_actions, place_actions, refresh_icons
+from crm_desktop.ui.cases.view import OPEN_QUEUE, CasesTab
+from crm_desktop.ui.contacts.new_contact_dialog import NewContactDialog
+from crm_desktop.ui.contacts.view import ContactsTab
+from crm_desktop.ui.errors import show_error
+from crm_desktop.ui.event_hub import CASES, CONTACTS, DEALS, SETTINGS, EventHub
+from crm_desktop.ui.formatting import Formatter
+from crm_desktop.ui.loyalty.view import LoyaltyTab
+from crm_desktop.ui.pipeline.view import PipelineTab
+from crm_desktop.ui.reports.summary import SummaryRangeDialog, default_filename, offer_open, start_summary_pdf
+from crm_desktop.ui.style import make_muted
+from crm_desktop.ui.welcome import WelcomeDialog
+from crm_desktop.ui.window_state import restore_window, save_window
+from crm_desktop.ui.workers import ProgressDialog, Task, TaskRunner
+
+log = logging.getLogger("crm_desktop.ui")
+STATUS_WATCHES = CONTACTS | DEALS | CASES | SETTINGS
+
+
+class Tab(Protocol):
+    def refresh(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def set_formatter(self, fmt: Formatter) -> None: ...
+
+
+class MainWindow(QMainWindow):
+    """Owns the hub, the worker and the tabs; dialogs it opens are kept as attributes for tests."""
+
+    def __init__(self, db: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.hub = EventHub(self)
+        self.runner = TaskRunner(db, self)
+        self.fmt = Formatter.load(db)
+        self.setWindowTitle(f"{self.fmt.business_name} — CRM Desktop")
+        self.setMinimumSize(900, 560)
+
+        self.contacts = ContactsTab(db, self.hub, self.fmt)
+        self.pipeline = PipelineTab(self.runner, self.hub, self.fmt)
+        self.cases = CasesTab(db, self.hub, self.fmt)
+        self.loyalty = LoyaltyTab(db, self.hub, self.fmt)
+        self.tab_list: list[Tab] = [self.contacts, self.pipeline, self.cases, self.loyalty]
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        for widget, title in (
+            (self.contacts, "Contacts"),
+            (self.pipeline, "Pipeline"),
+            (self.cases, "Cases"),
+            (self.loyalty, "Loyalty"),
+        ):
+            self.tabs.addTab(widget, title)
+        self.setCentralWidget(self.tabs)
+
+        self.action_map: dict[str, QAction] = build_actions(self)
+        self.toolbar = place_actions(self, self.action_map)
+        self.location_label = make_muted(QLabel(self))
+        self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.counts_label = make_muted(QLabel(self))
+        self.location_label.setContentsMargins(8, 2, 8, 2)
+        self.counts_label.setContentsMargins(8, 2, 12, 2)
+        self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.statusBar().setSizeGripEnabled(False)
+        self.location_label.setText(f"Database: {db.location}")
+        self.location_label.setToolTip(db.location)
+
+        # Dialogs and tasks currently open, public so tests can drive them.
+        self.new_contact_dialog: NewContactDialog | None = None
+        self.welcome_dialog: WelcomeDialog | None = None
+        self.summary_dialog: SummaryRangeDialog | None = None
+        self.progress_dialog: ProgressDialog | None = None
+        self.last_task: Task | None = None
+        self.message_box: QMessageBox | None = None
+
+        self.hub.changed.connect(self._on_changed)
+
+    # --- start-up and shut-down --------------------------------------------------------------------
+    def load(self) -> None:
+        """Fill every tab from the database (tables now; the board arrives from the worker)."""
+        for tab in self.tab_list:
+            tab.refresh()
+        self._update_counts()
+
+    def restore(self) -> None:
+        self.tabs.setCurrentIndex(min(max(restore_window(self), 0), self.tabs.count() - 1))
+
+    def maybe_welcome(self) -> WelcomeDialog | None:
+        """On an empty workspace, offer the demo business (non-blocking, so the window paints first)."""
+        with self.db.read_session() as session:
+            if not is_empty(session=session):
+                return None
+        self.welcome_dialog = WelcomeDialog(self)
+        self.welcome_dialog.demo_button.clicked.connect(lambda: self.load_demo())
+        self.welcome_dialog.open()
+        return self.welcome_dialog
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        save_window(self, self.tabs.currentIndex())
+        if not self.runner.shutdown():
+            log.warning("background work still running at exit")
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "action_map"):
+            refresh_icons(self, self.action_map)
+
+    # --- action handlers (named in actions.py) -----------------------------------------------------
+    def new_contact(self) -> NewContactDialog:
+        self.tabs.setCurrentWidget(self.contacts)
+        dialog = NewContactDialog(self.db, self.hub, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage("Contact created", 4000))
+        self.new_contact_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def load_demo(self) -> Task:
+        """Seed the demo business on the worker; the service refuses (Conflict) when data exists."""
+        task, self.progress_dialog = demo_load.start_demo_load(
+            self.runner,
+            parent=self,
+            on_success=lambda _summary: self._after_demo(),
+            on_failure=self._after_failure,
+        )
+        self.last_task = task
+        return task
+
+    def find(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "focus_search"):
+            tab.focus_search()
+
+    def refresh(self) -> None:
+        """Re-read settings and every view (F5)."""
+        self._reload_formatter()
+        self.hub.notify_all(initiator=self)
+
+    def show_tab(self, number: int) -> None:
+        self.tabs.setCurrentIndex(number)
+
+    def save_summary_pdf(self) -> SummaryRangeDialog:
+        dialog = SummaryRangeDialog(self.fmt, self)
+        dialog.accepted.connect(lambda: self._ask_pdf_path(*dialog.period()))
+        self.summary_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def write_summary_pdf(self, start: date, end: date, out: Path) -> Task:
+        """Start writing the PDF on the worker; when it is done, offer to open it."""
+        task, self.progress_dialog = start_summary_pdf(
+            self.runner,
+            start,
+            end,
+            out,
+            parent=self,
+            on_success=self._after_pdf,
+            on_failure=self._after_failure,
+        )
+        self.last_task = task
+        return task
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About CRM Desktop",
+            f"<h3>CRM Desktop {__version__}</h3><p>An offline-first CRM for small businesses: "
+            "contacts, pipeline, support cases and loyalty, in one local database.</p>"
+            f"<p>Database: {self.db.location}</p>",
+        )
+
+    def open_log_folder(self) -> None:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # --- helpers -------------------------------------------------------------------------------
+    def _ask_pdf_path(self, start: date, end: date) -> None:
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(documents or Path.home()) / default_filename(start, end))
+        name, _filter = QFileDialog.getSaveFileName(self, "Save summary PDF", suggested, "PDF documents (*.pdf)")
+        if name:
+            out = Path(name)
+            self.write_summary_pdf(start, end, out if out.suffix.lower() == ".pdf" else out.with_suffix(".pdf"))
+
+    def _after_demo(self) -> None:
+        self._reload_formatter()
+        self.hub.notify_all(initiator=self)
+        self.statusBar().showMessage("Demo business loaded", 5000)
+
+    def _after_pdf(self, path: Path) -> None:
+        self.message_box = offer_open(self, Path(path))
+
+    def _after_failure(self, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage("Cancelled — nothing was changed", 5000)
+            return
+        show_error(self, exc)
+
+    def _reload_formatter(self) -> None:
+        self.fmt = Formatter.load(self.db)
+        self.setWindowTitle(f"{self.fmt.business_name} — CRM Desktop")
+        for tab in self.tab_list:
+            tab.set_formatter(self.fmt)
+
+    def _on_changed(self, tables: frozenset[str]) -> None:
+        if tables & SETTINGS and self.hub.initiator is not self:
+            self._reload_formatter()
+        if tables & STATUS_WATCHES:
+            self._update_counts()
+
+    def _update_counts(self) -> None:
+        with self.db.read_session() as session:
+            contacts = count_contacts(session=session)
+            deals = deal_summary(session=session)["open_count"]
+            cases = count_cases(session=session, statuses=OPEN_QUEUE)
+        parts = [
+            self.fmt.count(contacts, "contact"),
+            self.fmt.count(deals, "open deal"),
+            self.fmt.count(cases, "open case"),
+        ]
+        self.counts_label.setText("   ·   ".join(parts))

@@ -1,0 +1,1 @@
+"""Reports menu: choosing a period and writing PDFs on the worker."""

@@ -1,0 +1,62 @@
+"""Main window: tabs, actions declared once, status bar, and change notifications reaching only watchers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QKeySequence
+
+from crm_desktop.services.contacts import ContactInput, count_contacts, create_contact
+from crm_desktop.ui.actions import ACTIONS, MENUS
+from crm_desktop.ui.window_state import qsettings
+
+
+def test_tabs_menus_and_actions(window: Any) -> None:
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Contacts",
+        "Pipeline",
+        "Cases",
+        "Loyalty",
+    ]
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == [title for _key, title in MENUS]
+    assert set(window.action_map) == {spec.id for spec in ACTIONS}
+    assert window.action_map["new_contact"].shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert window.action_map["find"].shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
+    assert window.action_map["refresh"].shortcut() == QKeySequence("F5")
+    assert not window.action_map["undo"].isEnabled() and not window.action_map["redo"].isEnabled()
+    assert window.action_map["summary_pdf"].isEnabled()
+
+
+def test_status_bar_shows_database_and_counts(window: Any, db: Any) -> None:
+    assert str(db.path) in window.location_label.text()
+    with db.read_session() as session:
+        contacts = count_contacts(session=session)
+    assert f"{contacts:,} contacts" in window.counts_label.text()
+
+
+def test_a_change_reloads_only_the_views_that_show_it(qtbot: Any, window: Any, db: Any) -> None:
+    resets = {name: 0 for name in ("contacts", "cases", "loyalty")}
+    for name in resets:
+        getattr(window, name).model.modelReset.connect(lambda n=name: resets.__setitem__(n, resets[n] + 1))
+    with db.session() as session:
+        create_contact(session=session, data=ContactInput(given_name="Hub", family_name="Test"))
+    window.hub.notify({"points_entry"})
+    assert resets == {"contacts": 0, "cases": 0, "loyalty": 1}
+    window.hub.notify({"contact"})
+    assert resets["contacts"] == 1
+    with db.read_session() as session:
+        assert window.contacts.model.total == count_contacts(session=session)
+
+
+def test_refresh_reloads_everything(qtbot: Any, window: Any) -> None:
+    with qtbot.waitSignal(window.pipeline.loaded), qtbot.waitSignal(window.contacts.model.modelReset):
+        window.action_map["refresh"].trigger()
+
+
+def test_geometry_and_tab_are_saved_on_close(qtbot: Any, window: Any) -> None:
+    window.show_tab(2)
+    window.close()
+    settings = qsettings()
+    assert settings.value("window/tab") in (2, "2")
+    assert settings.value("window/geometry") is not None
