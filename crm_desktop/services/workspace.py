@@ -9,12 +9,12 @@ from sqlmodel import Session, select
 
 from crm_desktop.domain import Contact, Deal
 from crm_desktop.services.reference import ensure_reference_data
-from crm_desktop.store import Database
+from crm_desktop.store import ChangeNotice, Database
 from crm_desktop.store.paths import default_database, log_dir
 
 Workspace = Database
 
-__all__ = ["Workspace", "default_location", "is_empty", "log_dir", "open_workspace"]
+__all__ = ["ChangeNotice", "Workspace", "default_location", "is_empty", "log_dir", "open_workspace"]
 
 
 def default_location() -> Path:

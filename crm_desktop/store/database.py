@@ -9,7 +9,7 @@ import getpass
 import logging
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,21 @@ from crm_desktop.store.hlc import HybridClock
 from crm_desktop.store.paths import is_database_url, synced_folder_reason
 
 log = logging.getLogger("crm_desktop.store")
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    """What one committed transaction wrote: row ids per table (empty set: too many to list) and who asked."""
+
+    rows: Mapping[str, frozenset[str]]
+    initiator: object | None = None
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(self.rows)
+
+
+ChangeListener = Callable[[ChangeNotice], None]
 
 
 class JournalSession(Session):
@@ -136,7 +151,16 @@ class Database:
         self.path = path
         self._factory = sessionmaker(bind=engine, class_=JournalSession, expire_on_commit=False)
         self._write_bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._listeners: list[ChangeListener] = []
         self.device_id, self.clock, self.user_id = self._load_identity()
+
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Call `listener` (on the committing thread) after every successful write transaction."""
+        self._listeners.append(listener)
+
+    def remove_change_listener(self, listener: ChangeListener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     @classmethod
     def open(cls, location: str | Path, *, allow_synced_folder: bool = False) -> Database:
@@ -171,10 +195,14 @@ class Database:
             raise StorageError(f"{path}: {describe_db_error(exc)}") from exc
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A write transaction for one user action: committed on success, rolled back on any error."""
+    def session(self, *, initiator: object | None = None) -> Iterator[Session]:
+        """A write transaction for one user action: committed on success, rolled back on any error.
+
+        After the commit, change listeners learn which rows were written and by whose request.
+        """
         session = self._factory(bind=self._write_bind)
-        session.info[journal.INFO_KEY] = journal.JournalContext(self.clock, self.user_id)
+        context = journal.JournalContext(self.clock, self.user_id)
+        session.info[journal.INFO_KEY] = context
         try:
             yield session
             session.commit()
@@ -186,6 +214,15 @@ class Database:
             raise
         finally:
             session.close()
+        if context.written:
+            self._notify(ChangeNotice({t: frozenset(ids) for t, ids in context.written.items()}, initiator))
+
+    def _notify(self, notice: ChangeNotice) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(notice)
+            except Exception:  # a broken view must not turn a committed write into an error
+                log.exception("change listener %r failed", listener)
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:

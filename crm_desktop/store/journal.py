@@ -34,10 +34,16 @@ class JournalContext:
 
     clock: HybridClock
     user_id: str | None
-    touched: dict[str, set[str]] = field(default_factory=dict)
+    touched: dict[str, set[str]] = field(default_factory=dict)  # since the last search-index refresh
+    written: dict[str, set[str]] = field(default_factory=dict)  # everything in this transaction
 
     def note(self, table: str, row_id: str) -> None:
         self.touched.setdefault(table, set()).add(row_id)
+        self.written.setdefault(table, set()).add(row_id)
+
+    def note_bulk(self, table: str) -> None:
+        """Bulk loads report the table only: listing 100k row ids would help nobody."""
+        self.written.setdefault(table, set())
 
 
 def encode_value(value: Any) -> str:
@@ -195,6 +201,7 @@ def bulk_insert(
             clock_rows.append({"table_name": table.name, "row_id": row_id, "field": name, "hlc": hlc})
     conn.execute(insert(Change), change_rows)
     conn.execute(insert(FieldClock), clock_rows)
+    ctx.note_bulk(table.name)
     if refresh_index and table.name in fts.INDEXED_TABLES:
         fts.refresh_for_changes(conn, {table.name: {row["id"].hex for row in batch}})
     return len(batch)

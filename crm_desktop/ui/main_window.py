@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.db = db
         self.hub = EventHub(self)
+        self.hub.attach(db)
         self.runner = TaskRunner(db, self)
         self.fmt = Formatter.load(db)
         self.setWindowTitle(f"{self.fmt.business_name} — CRM Desktop")
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.tabs.currentIndex())
+        self.hub.detach()
         if not self.runner.shutdown():
             log.warning("background work still running at exit")
         super().closeEvent(event)
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
     # --- action handlers (named in actions.py) -----------------------------------------------------
     def new_contact(self) -> NewContactDialog:
         self.tabs.setCurrentWidget(self.contacts)
-        dialog = NewContactDialog(self.db, self.hub, self)
+        dialog = NewContactDialog(self.db, self)
         dialog.accepted.connect(lambda: self.statusBar().showMessage("Contact created", 4000))
         self.new_contact_dialog = dialog
         dialog.open()
@@ -203,8 +205,7 @@ class MainWindow(QMainWindow):
             self.write_summary_pdf(start, end, out if out.suffix.lower() == ".pdf" else out.with_suffix(".pdf"))
 
     def _after_demo(self) -> None:
-        self._reload_formatter()
-        self.hub.notify_all(initiator=self)
+        self._reload_formatter()  # the views themselves were told by the workspace's change notice
         self.statusBar().showMessage("Demo business loaded", 5000)
 
     def _after_pdf(self, path: Path) -> None:

@@ -24,7 +24,6 @@ from crm_desktop.services.errors import ValidationError
 from crm_desktop.services.organizations import list_organizations
 from crm_desktop.services.vocab import LeadStatus, LifecycleStage
 from crm_desktop.services.workspace import Workspace
-from crm_desktop.ui.event_hub import EventHub
 from crm_desktop.ui.labels import label
 from crm_desktop.ui.style import hint_label, plain_buttons
 
@@ -34,9 +33,9 @@ ORGANIZATION_CHOICES = 1000  # a combo, not a search: enough for a small busines
 class NewContactDialog(QDialog):
     """Fields, hints and buttons are public so tests (and later an edit dialog) can drive them."""
 
-    def __init__(self, db: Workspace, hub: EventHub, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._db, self._hub = db, hub
+        self._db = db
         self.created_id: uuid.UUID | None = None
         self.setWindowTitle("New contact")
         self.setMinimumWidth(480)
@@ -148,14 +147,13 @@ class NewContactDialog(QDialog):
         for hint in {*self.hints.values(), self.form_hint}:
             self._clear_hint(hint)
         try:
-            with self._db.session() as session:
+            with self._db.session(initiator=self) as session:
                 contact = create_contact(session=session, data=self.contact_input())
                 contact_id = contact.id
         except ValidationError as exc:
             self._show_hint(exc)
             return
         self.created_id = contact_id
-        self._hub.notify({"contact", "lifecycle_change", "lead_status_change"}, initiator=self)
         self.accept()
 
     def _show_hint(self, exc: ValidationError) -> None:

@@ -145,3 +145,22 @@ def test_device_id_is_created_once_and_clock_continues_after_reopen(db_path, wor
         assert reopened.clock.now() > last
     finally:
         reopened.close()
+
+
+def test_listeners_hear_committed_writes_with_their_initiator(workspace: Database) -> None:
+    heard: list[Any] = []
+    workspace.add_change_listener(heard.append)
+    initiator = object()
+    with workspace.session(initiator=initiator) as s:
+        contact = Contact(display_name="Heard")
+        s.add(contact)
+    with pytest.raises(RuntimeError), workspace.session() as s:
+        s.add(Contact(display_name="Rolled back"))
+        s.flush()
+        raise RuntimeError("cancelled")
+    with workspace.session() as s:
+        bulk_insert(s, Organization, [{"name": "Bulk Org"}])
+    workspace.remove_change_listener(heard.append)
+    assert len(heard) == 2, "a rolled-back transaction must not be announced"
+    assert heard[0].rows == {"contact": frozenset({contact.id.hex})} and heard[0].initiator is initiator
+    assert heard[1].tables == {"organization"}
