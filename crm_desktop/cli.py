@@ -62,9 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="check integrity, search index, schema and references")
     backup = commands.add_parser("backup", help="write a consistent copy of the database")
     backup.add_argument("out", nargs="?", type=Path, metavar="OUT")
-    restore = commands.add_parser(
-        "restore", help="replace the database with a backup (a safety copy is kept)"
-    )
+    restore = commands.add_parser("restore", help="replace the database with a backup (a safety copy is kept)")
     restore.add_argument("file", type=Path, metavar="FILE")
     return parser
 
@@ -109,9 +107,7 @@ def _progress_printer(label: str) -> Callable[[float, str], None] | None:
 
     def show(fraction: float, message: str) -> None:
         filled = int(max(0.0, min(1.0, fraction)) * 30)
-        sys.stderr.write(
-            f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {message[:40]:<40}"
-        )
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {fraction:4.0%} {message[:40]:<40}")
         if fraction >= 1.0:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -191,9 +187,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     location = args.db or str(default_location())
     if "://" in location:
-        raise StorageError(
-            "restore works on database files; use the server's own tools for a server database"
-        )
+        raise StorageError("restore works on database files; use the server's own tools for a server database")
     safety = restore_workspace(db_path=Path(location), source=args.file)
     kept = f" (the previous database was kept as {safety})" if safety else ""
     print(f"Restored {location} from {args.file}{kept}")

@@ -15,9 +15,7 @@ from crm_desktop.store.journal import INFO_KEY
 T = TypeVar("T")
 
 
-def get_live(
-    session: Session, model: type[T], row_id: uuid.UUID, *, what: str, include_deleted: bool = False
-) -> T:
+def get_live(session: Session, model: type[T], row_id: uuid.UUID, *, what: str, include_deleted: bool = False) -> T:
     """The row with this id, or NotFound naming `what` (rows in the Trash count as missing)."""
     row = session.get(model, row_id)
     if row is None or (not include_deleted and getattr(row, "deleted_at", None) is not None):

@@ -53,9 +53,7 @@ def max_length(model: type[SQLModel], field: str) -> int | None:
     return None
 
 
-def clean_text(
-    value: Any, *, field: str, model: type[SQLModel] | None = None, required: bool = False
-) -> str | None:
+def clean_text(value: Any, *, field: str, model: type[SQLModel] | None = None, required: bool = False) -> str | None:
     """Trimmed text or None when blank; too long or missing (when required) is refused."""
     if value is None:
         text = ""
@@ -143,9 +141,7 @@ def check_choice(value: Any, vocabulary: type[StrEnum], *, field: str) -> str:
     """A value from a closed vocabulary (given as its string), or a message listing the choices."""
     allowed = [member.value for member in vocabulary]
     if value not in allowed:
-        raise ValidationError(
-            f"{label_of(field)} must be one of {', '.join(allowed)} (got {value!r})", field=field
-        )
+        raise ValidationError(f"{label_of(field)} must be one of {', '.join(allowed)} (got {value!r})", field=field)
     return str(value)
 
 
@@ -218,9 +214,7 @@ def check_custom(session: Session, *, entity: str, custom: Mapping[str, Any] | N
     defs = {
         d.key: d
         for d in session.exec(
-            select(CustomFieldDef).where(
-                CustomFieldDef.entity == entity, col(CustomFieldDef.deleted_at).is_(None)
-            )
+            select(CustomFieldDef).where(CustomFieldDef.entity == entity, col(CustomFieldDef.deleted_at).is_(None))
         )
     }
     cleaned: dict[str, Any] = {}

@@ -47,9 +47,7 @@ def log_activity(
     checked_direction = v.check_optional_choice(direction, Direction, field="direction")
     if duration_minutes is not None:
         v.check_int(duration_minutes, field="duration_minutes", minimum=0, maximum=24 * 60 * 7)
-    _check_links(
-        session, contact_id=contact_id, organization_id=organization_id, deal_id=deal_id, case_id=case_id
-    )
+    _check_links(session, contact_id=contact_id, organization_id=organization_id, deal_id=deal_id, case_id=case_id)
     when = moment(occurred_at)
     recorded = min(when, utcnow())  # back-dated entries (imports, demo) keep their history; future ones don't
     activity = Activity(
@@ -108,9 +106,7 @@ def add_task(
     remind = moment(remind_at) if remind_at is not None else None
     if due is not None and remind is not None and remind > due:
         raise ValidationError("The reminder should come before the due time", field="remind_at")
-    _check_links(
-        session, contact_id=contact_id, organization_id=organization_id, deal_id=deal_id, case_id=case_id
-    )
+    _check_links(session, contact_id=contact_id, organization_id=organization_id, deal_id=deal_id, case_id=case_id)
     v.check_ref(session, User, assignee_id, field="assignee_id", what="Team member")
     task = Task(
         title=v.require_text(title, field="title", model=Task), due_at=due, remind_at=remind,
@@ -187,9 +183,7 @@ def record_feedback(
     if checked_kind in _SCORE_RANGE:
         low, high = _SCORE_RANGE[checked_kind]
         if score is None:
-            raise ValidationError(
-                f"A {checked_kind.upper()} answer needs a score from {low} to {high}", field="score"
-            )
+            raise ValidationError(f"A {checked_kind.upper()} answer needs a score from {low} to {high}", field="score")
         v.check_int(score, field="score", minimum=low, maximum=high)
     else:
         if score is not None:

@@ -94,9 +94,7 @@ class StageColumn:
     weighted_cents: int
 
 
-def board(
-    *, session: Session, pipeline_id: uuid.UUID | None = None, now: datetime | None = None
-) -> list[StageColumn]:
+def board(*, session: Session, pipeline_id: uuid.UUID | None = None, now: datetime | None = None) -> list[StageColumn]:
     """The open deals of a pipeline grouped by open stage, biggest first: three queries however many deals."""
     pipeline = resolve_pipeline(session, pipeline_id)
     current = moment(now)
@@ -157,9 +155,7 @@ def deal_summary(*, session: Session, pipeline_id: uuid.UUID | None = None) -> d
     )
     if pipeline_id is not None:
         stmt = stmt.where(col(Deal.pipeline_id) == pipeline_id)
-    figures = {
-        status: (int(n), int(total)) for status, n, total in session.exec(stmt.group_by(col(Deal.status)))
-    }
+    figures = {status: (int(n), int(total)) for status, n, total in session.exec(stmt.group_by(col(Deal.status)))}
     return {
         "won_count": figures.get("won", (0, 0))[0],
         "lost_count": figures.get("lost", (0, 0))[0],

@@ -42,9 +42,7 @@ def _event(session: Session, case: Case, kind: CaseEventKind, at: datetime, **va
 
 def _check_links(session: Session, values: dict[str, Any]) -> None:
     v.check_ref(session, Contact, values.get("contact_id"), field="contact_id", what="Contact")
-    v.check_ref(
-        session, Organization, values.get("organization_id"), field="organization_id", what="Organization"
-    )
+    v.check_ref(session, Organization, values.get("organization_id"), field="organization_id", what="Organization")
     v.check_ref(session, Product, values.get("product_id"), field="product_id", what="Product")
 
 
@@ -117,9 +115,7 @@ def set_case_status(*, session: Session, case_id: uuid.UUID, status: str, at: da
     return case
 
 
-def set_case_priority(
-    *, session: Session, case_id: uuid.UUID, priority: str, at: datetime | None = None
-) -> Case:
+def set_case_priority(*, session: Session, case_id: uuid.UUID, priority: str, at: datetime | None = None) -> Case:
     """Change how urgent a case is; the SLA due time follows the new priority."""
     case = get_case(session=session, case_id=case_id)
     checked = v.check_choice(priority, CasePriority, field="priority")
@@ -197,9 +193,7 @@ def case_events(*, session: Session, case_id: uuid.UUID) -> list[CaseEvent]:
     return list(session.exec(stmt))
 
 
-_EDITABLE = frozenset(
-    {"subject", "description", "category", "channel", "contact_id", "organization_id", "product_id"}
-)
+_EDITABLE = frozenset({"subject", "description", "category", "channel", "contact_id", "organization_id", "product_id"})
 
 
 def update_case(*, session: Session, case_id: uuid.UUID, changes: Mapping[str, Any]) -> Case:

@@ -118,9 +118,7 @@ def create_contact(*, session: Session, data: ContactInput, at: datetime | None 
     fields = data.model_dump()
     cleaned = _clean(session, fields, fields.keys())
     if cleaned["display_name"] is None:
-        cleaned["display_name"] = _derived_name(
-            cleaned["given_name"], cleaned["family_name"], cleaned["email"]
-        )
+        cleaned["display_name"] = _derived_name(cleaned["given_name"], cleaned["family_name"], cleaned["email"])
     _require_name(cleaned["display_name"])
     contact = Contact(**cleaned, created_at=when, updated_at=when)
     if contact.marketing_consent:
@@ -191,9 +189,7 @@ def _apply_lead_status(session: Session, contact: Contact, status: str | None, a
     contact.lead_status = status
 
 
-def set_lead_status(
-    *, session: Session, contact_id: uuid.UUID, status: str, at: datetime | None = None
-) -> Contact:
+def set_lead_status(*, session: Session, contact_id: uuid.UUID, status: str, at: datetime | None = None) -> Contact:
     """Move a lead to open, contacted, qualified or unqualified (a no-op when unchanged)."""
     contact = get_live(session, Contact, contact_id, what="Contact")
     checked = v.check_choice(status, LeadStatus, field="lead_status")
@@ -203,9 +199,7 @@ def set_lead_status(
     return contact
 
 
-def set_lifecycle_stage(
-    *, session: Session, contact_id: uuid.UUID, stage: str, at: datetime | None = None
-) -> Contact:
+def set_lifecycle_stage(*, session: Session, contact_id: uuid.UUID, stage: str, at: datetime | None = None) -> Contact:
     """Move a contact to another lifecycle stage (a no-op when unchanged)."""
     contact = get_live(session, Contact, contact_id, what="Contact")
     checked = v.check_choice(stage, LifecycleStage, field="lifecycle_stage")

@@ -57,9 +57,7 @@ def _stage_of_kind(session: Session, pipeline: Pipeline, kind: StageKind) -> Sta
     for stage in list_stages(session=session, pipeline_id=pipeline.id):
         if stage.kind == kind:
             return stage
-    raise Conflict(
-        f"The pipeline {pipeline.name!r} has no {kind.value} stage; add one in the pipeline settings"
-    )
+    raise Conflict(f"The pipeline {pipeline.name!r} has no {kind.value} stage; add one in the pipeline settings")
 
 
 def _enter_stage(session: Session, deal: Deal, stage: Stage, at: datetime) -> None:
@@ -105,9 +103,7 @@ _REFS: dict[str, tuple[type[Any], str]] = {
     "owner_id": (User, "Owner"),
     "campaign_id": (Campaign, "Campaign"),
 }
-EDITABLE_FIELDS = frozenset(
-    {"title", "source", "notes", "value_cents", "currency", "probability", "expected_close"}
-)
+EDITABLE_FIELDS = frozenset({"title", "source", "notes", "value_cents", "currency", "probability", "expected_close"})
 EDITABLE_FIELDS |= frozenset(_REFS)
 
 
@@ -147,9 +143,7 @@ def create_deal(
         if stage.pipeline_id != pipeline.id:
             raise ValidationError(f"The stage {stage.name!r} belongs to another pipeline", field="stage_id")
         if stage.kind != StageKind.OPEN:
-            raise ValidationError(
-                "A new deal starts in an open stage; win or lose it afterwards", field="stage_id"
-            )
+            raise ValidationError("A new deal starts in an open stage; win or lose it afterwards", field="stage_id")
     else:
         pipeline = resolve_pipeline(session, pipeline_id)
         stage = _stage_of_kind(session, pipeline, StageKind.OPEN)
@@ -162,9 +156,7 @@ def create_deal(
         stage_entered_at=when, created_at=when, updated_at=when,
     )  # fmt: skip
     session.add(deal)
-    session.add(
-        DealStageChange(deal_id=deal.id, to_stage_id=stage.id, at=when, user_id=acting_user_id(session))
-    )
+    session.add(DealStageChange(deal_id=deal.id, to_stage_id=stage.id, at=when, user_id=acting_user_id(session)))
     _make_opportunity(session, contact_id, when)
     session.flush()
     return deal
@@ -174,9 +166,7 @@ def _make_opportunity(session: Session, contact_id: uuid.UUID | None, at: dateti
     """A lead (or subscriber) with an open deal is an opportunity."""
     contact = session.get(Contact, contact_id) if contact_id is not None else None
     if contact is not None and contact.lifecycle_stage in _BEFORE_OPPORTUNITY:
-        set_lifecycle_stage(
-            session=session, contact_id=contact.id, stage=LifecycleStage.OPPORTUNITY.value, at=at
-        )
+        set_lifecycle_stage(session=session, contact_id=contact.id, stage=LifecycleStage.OPPORTUNITY.value, at=at)
 
 
 def get_deal(*, session: Session, deal_id: uuid.UUID, include_deleted: bool = False) -> Deal:
@@ -204,9 +194,7 @@ def _open_deal(session: Session, deal_id: uuid.UUID) -> Deal:
     return deal
 
 
-def move_deal(
-    *, session: Session, deal_id: uuid.UUID, stage_id: uuid.UUID, at: datetime | None = None
-) -> Deal:
+def move_deal(*, session: Session, deal_id: uuid.UUID, stage_id: uuid.UUID, at: datetime | None = None) -> Deal:
     """Move an open deal to another stage of its pipeline (to the won stage: wins it)."""
     deal = _open_deal(session, deal_id)
     stage = get_live(session, Stage, stage_id, what="Stage")

@@ -124,9 +124,7 @@ def record_purchase(
 def _purchase_line(session: Session, purchase_id: uuid.UUID, line: PurchaseLineInput, n: int) -> PurchaseLine:
     description = v.require_text(line.description, field="description", model=PurchaseLine)
     if line.quantity < 1 or line.unit_price_cents < 0:
-        raise ValidationError(
-            f"Line {n}: quantity must be at least 1 and the price not negative", field="lines"
-        )
+        raise ValidationError(f"Line {n}: quantity must be at least 1 and the price not negative", field="lines")
     v.check_ref(session, Product, line.product_id, field="lines", what="Product")
     return PurchaseLine(
         purchase_id=purchase_id, product_id=line.product_id, description=description, quantity=line.quantity,

@@ -40,9 +40,7 @@ class OrganizationInput(SQLModel):
     custom: dict[str, Any] = Field(default_factory=dict)
 
 
-_TEXT_FIELDS = frozenset(
-    {"industry", "size", "street", "city", "region", "postal_code", "notes", "external_ref"}
-)
+_TEXT_FIELDS = frozenset({"industry", "size", "street", "city", "region", "postal_code", "notes", "external_ref"})
 
 
 def domain_of(website: str | None) -> str | None:
@@ -59,9 +57,7 @@ def _clean_website(value: Any) -> str | None:
     if text is None:
         return None
     if any(c.isspace() for c in text) or "." not in (domain_of(text) or ""):
-        raise ValidationError(
-            f"{text!r} does not look like a web address (e.g. example.com)", field="website"
-        )
+        raise ValidationError(f"{text!r} does not look like a web address (e.g. example.com)", field="website")
     return text if "//" in text else f"https://{text}"
 
 
@@ -104,9 +100,7 @@ def _clean(session: Session, values: Mapping[str, Any], keys: Iterable[str]) -> 
     return cleaned
 
 
-def create_organization(
-    *, session: Session, data: OrganizationInput, at: datetime | None = None
-) -> Organization:
+def create_organization(*, session: Session, data: OrganizationInput, at: datetime | None = None) -> Organization:
     """A new organization; the domain is taken from the website when not given."""
     when = moment(at)
     fields = data.model_dump()
@@ -119,9 +113,7 @@ def create_organization(
     return organization
 
 
-def update_organization(
-    *, session: Session, organization_id: uuid.UUID, changes: Mapping[str, Any]
-) -> Organization:
+def update_organization(*, session: Session, organization_id: uuid.UUID, changes: Mapping[str, Any]) -> Organization:
     """Apply edited fields, validated like a new organization; unchanged fields are not written."""
     organization = get_live(session, Organization, organization_id, what="Organization")
     current = {name: getattr(organization, name) for name in OrganizationInput.model_fields}
@@ -156,13 +148,9 @@ def restore_organization(*, session: Session, organization_id: uuid.UUID) -> Org
     return organization
 
 
-def get_organization(
-    *, session: Session, organization_id: uuid.UUID, include_deleted: bool = False
-) -> Organization:
+def get_organization(*, session: Session, organization_id: uuid.UUID, include_deleted: bool = False) -> Organization:
     """One organization; NotFound when missing or (unless asked for) in the Trash."""
-    return get_live(
-        session, Organization, organization_id, what="Organization", include_deleted=include_deleted
-    )
+    return get_live(session, Organization, organization_id, what="Organization", include_deleted=include_deleted)
 
 
 @dataclass(frozen=True)
@@ -225,9 +213,7 @@ def list_organizations(
             func.count().label("open_deals"),
             func.sum(case((col(Deal.currency) == currency, col(Deal.value_cents)), else_=0)).label("value"),
         )
-        .where(
-            col(Deal.deleted_at).is_(None), col(Deal.status) == "open", col(Deal.organization_id).is_not(None)
-        )
+        .where(col(Deal.deleted_at).is_(None), col(Deal.status) == "open", col(Deal.organization_id).is_not(None))
         .group_by(col(Deal.organization_id))
         .subquery()
     )

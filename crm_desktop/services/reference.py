@@ -56,12 +56,8 @@ def ensure_reference_data(*, session: Session) -> None:
             session.add(LostReason(id=seed_id("lost_reason", name), name=name, position=position))
     if session.exec(select(LoyaltyTier)).first() is None:
         for position, (name, min_points) in enumerate(TIERS):
-            session.add(
-                LoyaltyTier(id=seed_id("tier", name), name=name, min_points=min_points, position=position)
-            )
+            session.add(LoyaltyTier(id=seed_id("tier", name), name=name, min_points=min_points, position=position))
     if session.exec(select(Reward)).first() is None:
         for name, cost, description in REWARDS:
-            session.add(
-                Reward(id=seed_id("reward", name), name=name, points_cost=cost, description=description)
-            )
+            session.add(Reward(id=seed_id("reward", name), name=name, points_cost=cost, description=description))
     session.flush()

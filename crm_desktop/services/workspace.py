@@ -32,8 +32,6 @@ def open_workspace(location: str | Path | None = None, *, allow_synced_folder: b
 
 def is_empty(*, session: Session) -> bool:
     """True when the workspace holds no contacts and no deals (first start)."""
-    contacts = session.exec(
-        select(func.count()).select_from(Contact).where(Contact.deleted_at.is_(None))
-    ).one()  # type: ignore[union-attr]
+    contacts = session.exec(select(func.count()).select_from(Contact).where(Contact.deleted_at.is_(None))).one()  # type: ignore[union-attr]
     deals = session.exec(select(func.count()).select_from(Deal)).one()
     return contacts == 0 and deals == 0

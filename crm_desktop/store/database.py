@@ -72,9 +72,7 @@ def inspect_file(path: Path) -> FileFacts:
     if header[:16] != SQLITE_HEADER:
         raise StorageError(f"{path} is not a CRM Desktop database (not a SQLite file); it was left untouched")
     if _truncated(header, path.stat().st_size):
-        raise StorageError(
-            f"{path} is damaged (the file is shorter than its header says); it was left untouched"
-        )
+        raise StorageError(f"{path} is damaged (the file is shorter than its header says); it was left untouched")
     sidecars = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
     absent = [p for p in sidecars if not p.exists()]
     try:

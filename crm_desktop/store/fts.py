@@ -89,14 +89,10 @@ def refresh_contacts(conn: Connection, contact_ids: Iterable[str]) -> None:
         chunk = ids[start : start + CHUNK]
         params = {"ids": chunk}
         conn.execute(
-            text("DELETE FROM contact_search WHERE contact_id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            text("DELETE FROM contact_search WHERE contact_id IN :ids").bindparams(bindparam("ids", expanding=True)),
             params,
         )
-        conn.execute(
-            text(_SEARCH_ROWS + " AND c.id IN :ids").bindparams(bindparam("ids", expanding=True)), params
-        )
+        conn.execute(text(_SEARCH_ROWS + " AND c.id IN :ids").bindparams(bindparam("ids", expanding=True)), params)
 
 
 def rebuild(conn: Connection) -> None:

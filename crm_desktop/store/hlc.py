@@ -43,9 +43,7 @@ class Timestamp:
 class HybridClock:
     """Issues HLC strings for one device; thread-safe; survives wall-clock jumps."""
 
-    def __init__(
-        self, device_id: str, *, last: str | None = None, wall: Callable[[], int] = wall_clock_ms
-    ) -> None:
+    def __init__(self, device_id: str, *, last: str | None = None, wall: Callable[[], int] = wall_clock_ms) -> None:
         if len(device_id) != 16 or any(ch not in "0123456789abcdef" for ch in device_id):
             raise ValueError(f"device id must be 16 lowercase hex digits, got {device_id!r}")
         self.device_id = device_id
@@ -70,9 +68,7 @@ class HybridClock:
         other = Timestamp.parse(remote)
         with self._lock:
             physical = self._wall()
-            if other.millis > self._millis or (
-                other.millis == self._millis and other.counter > self._counter
-            ):
+            if other.millis > self._millis or (other.millis == self._millis and other.counter > self._counter):
                 self._millis, self._counter = other.millis, other.counter
             if physical > self._millis:
                 self._millis, self._counter = physical, 0

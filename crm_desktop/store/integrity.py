@@ -45,7 +45,5 @@ def run_checks(conn: Connection) -> list[str]:
             f"AND NOT EXISTS (SELECT 1 FROM {target} r WHERE r.id = t.{column})"
         ).scalar_one()
         if count:
-            problems.append(
-                f"references: {count} {table} row(s) name a {target} that does not exist ({column})"
-            )
+            problems.append(f"references: {count} {table} row(s) name a {target} that does not exist ({column})")
     return problems

@@ -83,9 +83,7 @@ def _row_changes(obj: Any, *, is_new: bool) -> dict[str, Any]:
     return changes
 
 
-def _record(
-    session: Session, ctx: JournalContext, table: str, row_id: str, values: Mapping[str, Any]
-) -> None:
+def _record(session: Session, ctx: JournalContext, table: str, row_id: str, values: Mapping[str, Any]) -> None:
     hlc = ctx.clock.now()
     rows = [
         {"hlc": hlc, "table_name": table, "row_id": row_id, "field": name, "device_id": ctx.clock.device_id,

@@ -12,9 +12,7 @@ target_metadata = SQLModel.metadata
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError(
-            "CRM Desktop migrations run through crm_desktop.store.migrate, not the alembic CLI"
-        )
+        raise RuntimeError("CRM Desktop migrations run through crm_desktop.store.migrate, not the alembic CLI")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

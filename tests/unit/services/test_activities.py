@@ -88,9 +88,7 @@ def test_timeline_is_newest_first_per_record(session: Session) -> None:
     case = open_case(session=session, subject="S", contact_id=ada)
     for i in range(3):
         log_activity(session=session, kind="email", subject=f"E{i}", contact_id=ada, occurred_at=T0 + i * D)
-    log_activity(
-        session=session, kind="note", subject="Case note", case_id=case.id, contact_id=ada, occurred_at=T0
-    )
+    log_activity(session=session, kind="note", subject="Case note", case_id=case.id, contact_id=ada, occurred_at=T0)
     log_activity(session=session, kind="visit", subject="Other", contact_id=bob, occurred_at=T0)
     timeline = [a.subject for a in list_activities(session=session, contact_id=ada)]
     assert timeline == ["E2", "E1", "Case note", "E0"]  # same time: the later entry first
@@ -104,9 +102,7 @@ def test_timeline_is_newest_first_per_record(session: Session) -> None:
 def test_add_task_defaults_to_the_acting_user(session: Session) -> None:
     ada = person(session)
     before = mark(session)
-    task = add_task(
-        session=session, title=" Call back ", due_at=T0, remind_at=T0 - D, contact_id=ada, priority="high"
-    )
+    task = add_task(session=session, title=" Call back ", due_at=T0, remind_at=T0 - D, contact_id=ada, priority="high")
     assert (task.title, task.assignee_id, task.done_at) == (
         "Call back",
         current_user(session=session).id,
@@ -202,9 +198,7 @@ def test_out_of_range_feedback_is_refused(
 def test_feedback_links_are_checked(session: Session) -> None:
     ada = person(session)
     case = open_case(session=session, subject="S", contact_id=ada)
-    assert record_feedback(
-        session=session, contact_id=ada, kind="comment", comment="hi", case_id=case.id
-    ).case_id
+    assert record_feedback(session=session, contact_id=ada, kind="comment", comment="hi", case_id=case.id).case_id
     with pytest.raises(ValidationError):
         record_feedback(session=session, contact_id=ada, kind="csat", score=3, case_id=uuid.uuid4())
     delete_contact(session=session, contact_id=ada)
@@ -228,8 +222,6 @@ def test_feedback_and_reopen_journals(session: Session) -> None:
 
 def test_backdated_activity_keeps_its_history_but_a_future_one_does_not(session: Session) -> None:
     past = log_activity(session=session, kind="call", subject="S", occurred_at=T0)
-    future = log_activity(
-        session=session, kind="meeting", subject="M", occurred_at=datetime.now(UTC) + 30 * D
-    )
+    future = log_activity(session=session, kind="meeting", subject="M", occurred_at=datetime.now(UTC) + 30 * D)
     assert past.created_at == T0
     assert future.created_at < future.occurred_at

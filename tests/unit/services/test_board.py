@@ -68,15 +68,11 @@ def test_pipeline_reads(session: Session) -> None:
 
 @pytest.fixture
 def deals(session: Session) -> dict[str, Any]:
-    stages = {
-        s.name: s for s in list_stages(session=session, pipeline_id=default_pipeline(session=session).id)
-    }
+    stages = {s.name: s for s in list_stages(session=session, pipeline_id=default_pipeline(session=session).id)}
     org = create_organization(session=session, data=OrganizationInput(name="Acme"))
     ada = create_contact(session=session, data=ContactInput(given_name="Ada", family_name="Lovelace"))
     owner = create_user(session=session, name="Grace Brewster Hopper")
-    big = create_deal(
-        session=session, title="Big", value_cents=90_000, contact_id=ada.id, owner_id=owner.id, at=T0
-    )
+    big = create_deal(session=session, title="Big", value_cents=90_000, contact_id=ada.id, owner_id=owner.id, at=T0)
     small = create_deal(
         session=session, title="Small", value_cents=1_000, organization_id=org.id, probability=50, at=T0
     )

@@ -39,9 +39,7 @@ H = timedelta(hours=1)
 def test_open_case_sets_reference_sla_and_opened_event(session: Session) -> None:
     org = create_organization(session=session, data=OrganizationInput(name="Acme"))
     contact = create_contact(session=session, data=ContactInput(given_name="Ada", organization_id=org.id))
-    case = open_case(
-        session=session, subject=" Grinder jams ", contact_id=contact.id, category="Hardware", at=T0
-    )
+    case = open_case(session=session, subject=" Grinder jams ", contact_id=contact.id, category="Hardware", at=T0)
     assert case.reference == case_reference(case.id) and case.reference.startswith("C-")
     assert (case.subject, case.status, case.priority, case.opened_at) == ("Grinder jams", "new", "normal", T0)
     assert case.sla_due_at == T0 + 48 * H and case.organization_id == org.id
@@ -175,9 +173,7 @@ def test_resolve_case(session: Session) -> None:
 def test_update_delete_restore(session: Session) -> None:
     case = open_case(session=session, subject="S")
     before = mark(session)
-    update_case(
-        session=session, case_id=case.id, changes={"subject": "Better subject", "category": " Billing "}
-    )
+    update_case(session=session, case_id=case.id, changes={"subject": "Better subject", "category": " Billing "})
     assert {f for _, _, f in changes_since(session, before)} == {"subject", "category", "updated_at"}
     for changes in ({"status": "open"}, {"subject": ""}, {"contact_id": uuid.uuid4()}):
         with pytest.raises(ValidationError):

@@ -58,9 +58,7 @@ def new(session: Session, **fields: object) -> Contact:
 
 
 def test_create_derives_display_name_and_writes_first_ledger_rows(session: Session) -> None:
-    contact = create_contact(
-        session=session, data=ContactInput(given_name=" Ada ", family_name="Lovelace"), at=T0
-    )
+    contact = create_contact(session=session, data=ContactInput(given_name=" Ada ", family_name="Lovelace"), at=T0)
     assert contact.display_name == "Ada Lovelace" and contact.given_name == "Ada"
     assert contact.created_at == T0 and contact.lifecycle_stage == "lead" and contact.lead_status == "open"
     stages = session.exec(select(LifecycleChange).where(LifecycleChange.contact_id == contact.id)).all()
@@ -152,9 +150,7 @@ def test_country_is_upper_cased_and_no_lead_status_means_no_status_ledger(sessio
 
 def test_declared_custom_fields_are_accepted(session: Session) -> None:
     session.add(CustomFieldDef(entity="contact", key="shoe_size", label="Shoe size", field_type="number"))
-    session.add(
-        CustomFieldDef(entity="contact", key="tier", label="Tier", field_type="choice", choices=["a", "b"])
-    )
+    session.add(CustomFieldDef(entity="contact", key="tier", label="Tier", field_type="choice", choices=["a", "b"]))
     assert new(session, given_name="X", custom={"shoe_size": 42, "tier": "a"}).custom == {
         "shoe_size": 42,
         "tier": "a",
@@ -164,9 +160,7 @@ def test_declared_custom_fields_are_accepted(session: Session) -> None:
 
 
 def test_consent_records_when(session: Session) -> None:
-    contact = create_contact(
-        session=session, data=ContactInput(email="a@b.com", marketing_consent=True), at=T0
-    )
+    contact = create_contact(session=session, data=ContactInput(email="a@b.com", marketing_consent=True), at=T0)
     assert contact.consent_at == T0
     update_contact(session=session, contact_id=contact.id, changes={"marketing_consent": False})
     assert contact.consent_at is None
@@ -383,9 +377,7 @@ def test_rows_carry_joined_names_and_tags(session: Session, people: list[Contact
 
 def test_paging_walks_the_whole_list_once(session: Session, people: list[Contact]) -> None:
     everything = list_contacts(session=session, sort="organization_name")
-    pages = [
-        list_contacts(session=session, sort="organization_name", offset=o, limit=2) for o in (0, 2, 4, 6)
-    ]
+    pages = [list_contacts(session=session, sort="organization_name", offset=o, limit=2) for o in (0, 2, 4, 6)]
     assert [r for page in pages for r in page] == everything
     assert pages[-1] == [] and list_contacts(session=session, limit=0) == []
     assert count_contacts(session=session) == len(people)
@@ -405,9 +397,7 @@ SEARCHES_CONTACTS: list[tuple[str, list[int]]] = [
 ]
 
 
-def test_search_matches_names_emails_phones_organizations_tags_notes(
-    session: Session, people: list[Contact]
-) -> None:
+def test_search_matches_names_emails_phones_organizations_tags_notes(session: Session, people: list[Contact]) -> None:
     for search, expected in SEARCHES_CONTACTS:
         found = {r.id for r in list_contacts(session=session, search=search)}
         assert found == {people[i].id for i in expected}, search

@@ -213,14 +213,10 @@ def test_winning_records_purchase_points_customer_and_onboarding(session: Sessio
 
 
 def test_onboarding_follows_the_setting(session: Session) -> None:
-    set_setting(
-        session=session, key="onboarding_checklist", value=[{"title": "Ship welcome pack", "due_days": 2}]
-    )
+    set_setting(session=session, key="onboarding_checklist", value=[{"title": "Ship welcome pack", "due_days": 2}])
     deal = create_deal(session=session, title="T", contact_id=lead(session).id, value_cents=100)
     win_deal(session=session, deal_id=deal.id)
-    assert [t.title for t in session.exec(select(Task).where(Task.deal_id == deal.id))] == [
-        "Ship welcome pack"
-    ]
+    assert [t.title for t in session.exec(select(Task).where(Task.deal_id == deal.id))] == ["Ship welcome pack"]
 
 
 def test_winning_needs_a_contact_a_value_and_an_open_deal(session: Session) -> None:
@@ -316,9 +312,7 @@ def test_win_journal(session: Session) -> None:
         "stage_id", "stage_entered_at", "status", "won_at", "updated_at",
     }  # fmt: skip
     assert set(fields_changed(session, before, "contact", contact.id)) == {"lifecycle_stage", "updated_at"}
-    assert sorted(fields_changed(session, before, "purchase", purchase.id)) == sorted(
-        journaled_fields(purchase)
-    )
+    assert sorted(fields_changed(session, before, "purchase", purchase.id)) == sorted(journaled_fields(purchase))
     changes = changes_since(session, before)
     tables = {t for t, _, _ in changes}
     assert tables == {

@@ -52,16 +52,12 @@ def ledger_sum(session: Session, contact_id: uuid.UUID) -> int:
 
 def test_purchase_awards_points_per_whole_unit_and_makes_a_customer(session: Session) -> None:
     ada = person(session)
-    purchase = record_purchase(
-        session=session, contact_id=ada, amount_cents=1999, occurred_at=T0, channel="shop"
-    )
+    purchase = record_purchase(session=session, contact_id=ada, amount_cents=1999, occurred_at=T0, channel="shop")
     [entry] = points_history(session=session, contact_id=ada)
     assert (entry.delta, entry.reason, entry.purchase_id, entry.at) == (19, "purchase", purchase.id, T0)
     assert entry.expires_at == T0 + timedelta(days=365)
     assert (purchase.currency, purchase.channel, purchase.amount_cents) == ("EUR", "shop", 1999)
-    assert (
-        ledger_count(session, "lifecycle_change", contact_id=ada, from_stage="lead", to_stage="customer") == 1
-    )
+    assert ledger_count(session, "lifecycle_change", contact_id=ada, from_stage="lead", to_stage="customer") == 1
     record_purchase(session=session, contact_id=ada, amount_cents=500)
     assert ledger_count(session, "lifecycle_change", contact_id=ada) == 2  # already a customer: no new row
     assert points_balance(session=session, contact_id=ada) == 24
@@ -200,9 +196,7 @@ def test_award_points_validates_and_never_overdraws(session: Session) -> None:
         max_size=12,
     )
 )
-def test_balance_never_negative_and_always_the_ledger_sum(
-    workspace: Database, steps: list[tuple[str, int]]
-) -> None:
+def test_balance_never_negative_and_always_the_ledger_sum(workspace: Database, steps: list[tuple[str, int]]) -> None:
     with workspace.session() as session:
         ada = person(session, "Prop")
         for action, amount in steps:
@@ -248,17 +242,13 @@ def members(session: Session) -> list[uuid.UUID]:
     redeem_reward(session=session, contact_id=ada, reward_id=reward(session, 500).id)
     record_purchase(session=session, contact_id=ada, amount_cents=1_000, occurred_at=T0 + timedelta(days=3))
     award_points(session=session, contact_id=bob, delta=40)  # points but no purchases
-    record_purchase(
-        session=session, contact_id=cy, amount_cents=50, occurred_at=T0
-    )  # a purchase but no points
+    record_purchase(session=session, contact_id=cy, amount_cents=50, occurred_at=T0)  # a purchase but no points
     record_purchase(session=session, contact_id=eve, amount_cents=300_000, occurred_at=T0)
     delete_contact(session=session, contact_id=eve)
     return [ada, bob, cy, dee]
 
 
-def test_members_have_points_or_purchases_with_sql_aggregates(
-    session: Session, members: list[uuid.UUID]
-) -> None:
+def test_members_have_points_or_purchases_with_sql_aggregates(session: Session, members: list[uuid.UUID]) -> None:
     ada, bob, cy, _ = members
     rows = {r.contact_id: r for r in list_members(session=session)}
     assert set(rows) == {ada, bob, cy} and count_members(session=session) == 3

@@ -33,9 +33,7 @@ def test_create_and_list_users(session: Session) -> None:
     assert get_user(session=session, user_id=zoe.id) is zoe
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "field"), [({"name": "  "}, "name"), ({"name": "A", "email": "nope"}, "email")]
-)
+@pytest.mark.parametrize(("kwargs", "field"), [({"name": "  "}, "name"), ({"name": "A", "email": "nope"}, "email")])
 def test_create_user_validates(session: Session, kwargs: dict[str, str], field: str) -> None:
     with pytest.raises(ValidationError) as err:
         create_user(session=session, **kwargs)

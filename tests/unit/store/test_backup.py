@@ -21,9 +21,7 @@ def contact_count(path: Path) -> int:
         return conn.execute("SELECT count(*) FROM contact").fetchone()[0]
 
 
-def test_backup_of_an_open_database_holds_committed_rows(
-    workspace: Database, db_path: Path, tmp_path: Path
-) -> None:
+def test_backup_of_an_open_database_holds_committed_rows(workspace: Database, db_path: Path, tmp_path: Path) -> None:
     with workspace.session() as s:
         s.add(Contact(display_name="Kept"))
     out = backup_to(db_path, tmp_path / "copy.sqlite")

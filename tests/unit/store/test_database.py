@@ -98,10 +98,7 @@ def test_migration_takes_a_backup_first(tmp_path: Path) -> None:
         with closing(sqlite3.connect(backups[0])) as conn:
             assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (0,)
         with reopened.read_session() as s:
-            assert (
-                s.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-                == head_revision()
-            )
+            assert s.connection().exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
     finally:
         reopened.close()
 

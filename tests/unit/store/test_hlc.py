@@ -72,9 +72,7 @@ def test_restart_continues_after_last_issued_value_when_wall_clock_is_behind() -
     assert restarted.now() > last
 
 
-@pytest.mark.parametrize(
-    "bad", ["", "2026-01-01", "x" * 46, "2026-01-01T00:00:00.000Z-0000-ZZZZZZZZZZZZZZZZZ"]
-)
+@pytest.mark.parametrize("bad", ["", "2026-01-01", "x" * 46, "2026-01-01T00:00:00.000Z-0000-ZZZZZZZZZZZZZZZZZ"])
 def test_parse_rejects_malformed_values(bad: str) -> None:
     with pytest.raises(ValueError):
         Timestamp.parse(bad)

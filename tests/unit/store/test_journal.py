@@ -17,9 +17,7 @@ from crm_desktop.store.journal import bulk_insert, history
 def changes(db: Database, row_id: uuid.UUID) -> list[dict[str, Any]]:
     with db.read_session() as s:
         rows = s.connection().execute(
-            text(
-                "SELECT hlc, field, value, device_id, user_id FROM change WHERE row_id = :r ORDER BY hlc, field"
-            ),
+            text("SELECT hlc, field, value, device_id, user_id FROM change WHERE row_id = :r ORDER BY hlc, field"),
             {"r": row_id.hex},
         )
         return [dict(r._mapping) for r in rows]
@@ -114,9 +112,7 @@ def test_bulk_insert_journals_every_row(workspace: Database) -> None:
     with workspace.read_session() as s:
         names = (
             s.connection()
-            .exec_driver_sql(
-                "SELECT count(*) FROM change WHERE table_name = 'contact' AND field = 'display_name'"
-            )
+            .exec_driver_sql("SELECT count(*) FROM change WHERE table_name = 'contact' AND field = 'display_name'")
             .scalar_one()
         )
         indexed = s.connection().exec_driver_sql("SELECT count(*) FROM contact_search").scalar_one()

@@ -55,9 +55,7 @@ def test_search_finds_partial_words(people: Database, query: str, expected: list
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
-@given(
-    st.text(max_size=500) | st.sampled_from(['"', "*", "AND", "-", "NEAR(", "a OR b", "🙂🙂🙂", "x" * 500])
-)
+@given(st.text(max_size=500) | st.sampled_from(['"', "*", "AND", "-", "NEAR(", "a OR b", "🙂🙂🙂", "x" * 500]))
 def test_any_typed_text_is_safe(people: Database, query: str) -> None:
     search(people, query)  # must not raise
 
