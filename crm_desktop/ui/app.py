@@ -80,22 +80,51 @@ def _open_anyway(message: str) -> bool:
     return box.clickedButton() is open_button
 
 
-def run_app(location: str | None, *, allow_synced_folder: bool = False) -> int:
-    """Run the desktop app until its window closes; 1 when the database could not be opened."""
-    if configure_logging is not None:
-        configure_logging()
-    app = make_application()
-    install_excepthook()
-    db = open_or_explain(location, allow_synced_folder=allow_synced_folder)
-    if db is None:
-        return 1
-    log.info("opened %s", db.location)
-    try:
+class AppController(QObject):
+    """Owns the open workspace and its window, and swaps both when the user opens another database."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db: Workspace | None = None
+        self.window: MainWindow | None = None
+
+    def open(self, location: str | None, *, allow_synced_folder: bool = False) -> bool:
+        """Open `location` and show it; on failure the current window (if any) stays as it was."""
+        db = open_or_explain(location, allow_synced_folder=allow_synced_folder)
+        if db is None:
+            return False
+        log.info("opened %s", db.location)
+        old_window, old_db = self.window, self.db
         window = MainWindow(db)
+        window.database_requested.connect(self.open)
         window.restore()
         window.load()
         window.show()
         QTimer.singleShot(0, window.maybe_welcome)
+        self.window, self.db = window, db
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_db is not None:
+            old_db.close()
+        return True
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def run_app(location: str | None, *, allow_synced_folder: bool = False) -> int:
+    """Run the desktop app until its last window closes; 1 when the database could not be opened."""
+    if configure_logging is not None:
+        configure_logging()
+    app = make_application()
+    install_excepthook()
+    controller = AppController(app)
+    if not controller.open(location, allow_synced_folder=allow_synced_folder):
+        return 1
+    try:
         return app.exec()
     finally:
-        db.close()
+        controller.close()

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -35,6 +35,7 @@ from crm_desktop.ui.workers import ProgressDialog, Task, TaskRunner
 
 log = logging.getLogger("crm_desktop.ui")
 STATUS_WATCHES = CONTACTS | DEALS | CASES | SETTINGS
+DATABASE_FILTER = "CRM Desktop databases (*.sqlite *.db);;All files (*)"
 
 
 class Tab(Protocol):
@@ -45,6 +46,8 @@ class Tab(Protocol):
 
 class MainWindow(QMainWindow):
     """Owns the hub, the worker and the tabs; dialogs it opens are kept as attributes for tests."""
+
+    database_requested = Signal(str)  # a file the user chose to open or create; the app switches to it
 
     def __init__(self, db: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +149,29 @@ class MainWindow(QMainWindow):
         )
         self.last_task = task
         return task
+
+    def new_database(self) -> None:
+        """Ask for a new file name; the app then opens (creates) it in place of this one."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _ = QFileDialog.getSaveFileName(
+            self, "New database", str(Path(folder or Path.home()) / "crm.sqlite"), DATABASE_FILTER
+        )
+        if not name:
+            return
+        path = Path(name) if Path(name).suffix else Path(name).with_suffix(".sqlite")
+        if path.exists():
+            QMessageBox.information(
+                self, "New database", f"{path.name} already exists. Use File → Open Database… to open it."
+            )
+            return
+        self.database_requested.emit(str(path))
+
+    def open_database(self) -> None:
+        """Ask for an existing database file; the app then opens it in place of this one."""
+        start = str(self.db.path.parent) if self.db.path else str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Open database", start, DATABASE_FILTER)
+        if name:
+            self.database_requested.emit(name)
 
     def find(self) -> None:
         tab = self.tabs.currentWidget()
