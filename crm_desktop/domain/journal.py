@@ -10,7 +10,8 @@ class Change(SQLModel, table=True):
     """One field set by one committed change; doubles as the audit log and the sync feed."""
 
     __tablename__ = "change"
-    __table_args__ = (Index("ix_change_row", "table_name", "row_id", "hlc"),)
+    # WITHOUT ROWID: rows live in the primary-key b-tree instead of being stored twice (table + PK index).
+    __table_args__ = (Index("ix_change_row", "table_name", "row_id", "hlc"), {"sqlite_with_rowid": False})
     hlc: str = Field(primary_key=True, max_length=48)
     table_name: str = Field(primary_key=True, max_length=40)
     row_id: str = Field(primary_key=True, max_length=32)
@@ -24,6 +25,7 @@ class FieldClock(SQLModel, table=True):
     """The newest clock that set each field of each row, so merges keep the latest write."""
 
     __tablename__ = "field_clock"
+    __table_args__ = {"sqlite_with_rowid": False}
     table_name: str = Field(primary_key=True, max_length=40)
     row_id: str = Field(primary_key=True, max_length=32)
     field: str = Field(primary_key=True, max_length=60)
@@ -34,5 +36,6 @@ class LocalState(SQLModel, table=True):
     """Per-database facts that never replicate: device id, the local user, last clock."""
 
     __tablename__ = "local_state"
+    __table_args__ = {"sqlite_with_rowid": False}
     key: str = Field(primary_key=True, max_length=60)
     value: str

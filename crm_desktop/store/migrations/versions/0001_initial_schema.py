@@ -103,7 +103,8 @@ def upgrade() -> None:
     sa.Column('device_id', sa.String(length=16), nullable=False),
     sa.Column('user_id', sa.String(length=32), nullable=True),
     sa.Column('value', sa.String(), nullable=True),
-    sa.PrimaryKeyConstraint('hlc', 'table_name', 'row_id', 'field')
+    sa.PrimaryKeyConstraint('hlc', 'table_name', 'row_id', 'field'),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('change', schema=None) as batch_op:
         batch_op.create_index('ix_change_row', ['table_name', 'row_id', 'hlc'], unique=False)
@@ -282,7 +283,8 @@ def upgrade() -> None:
     sa.Column('row_id', sa.String(length=32), nullable=False),
     sa.Column('field', sa.String(length=60), nullable=False),
     sa.Column('hlc', sa.String(length=48), nullable=False),
-    sa.PrimaryKeyConstraint('table_name', 'row_id', 'field')
+    sa.PrimaryKeyConstraint('table_name', 'row_id', 'field'),
+    sqlite_with_rowid=False
     )
     op.create_table('lead_status_change',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -318,7 +320,8 @@ def upgrade() -> None:
     op.create_table('local_state',
     sa.Column('key', sa.String(length=60), nullable=False),
     sa.Column('value', sa.String(), nullable=False),
-    sa.PrimaryKeyConstraint('key')
+    sa.PrimaryKeyConstraint('key'),
+    sqlite_with_rowid=False
     )
     op.create_table('lost_reason',
     sa.Column('id', sa.Uuid(), nullable=False),
