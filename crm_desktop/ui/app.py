@@ -101,6 +101,7 @@ class AppController(QObject):
         window.load()
         window.show()
         QTimer.singleShot(0, window.maybe_welcome)
+        QTimer.singleShot(0, window.start_rolling_backup)
         self.window, self.db = window, db
         if old_window is not None:
             old_window.close()

@@ -16,6 +16,7 @@ from crm_desktop.services.cases import count_cases
 from crm_desktop.services.contacts import count_contacts
 from crm_desktop.services.deals import deal_summary
 from crm_desktop.services.errors import Cancelled
+from crm_desktop.services.maintenance import rolling_backup
 from crm_desktop.services.workspace import Workspace, is_empty, log_dir
 from crm_desktop.ui import demo_load
 from crm_desktop.ui.actions import build_actions, place_actions, refresh_icons
@@ -104,6 +105,23 @@ class MainWindow(QMainWindow):
         for tab in self.tab_list:
             tab.refresh()
         self._update_counts()
+
+    def start_rolling_backup(self) -> Task:
+        """Today's daily and this week's weekly safety copy, taken on the worker (keeps 7 + 4)."""
+        return self.runner.submit(
+            "Automatic backup",
+            lambda ctx: rolling_backup(db=ctx.db),
+            on_success=self._after_backup,  # bound methods: Qt drops them if this window is deleted first
+            on_failure=self._backup_failed,
+        )
+
+    def _after_backup(self, made: list[Path]) -> None:
+        if made:
+            self.statusBar().showMessage(f"Automatic backup saved in {made[0].parent.parent}", 5000)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        log.warning("automatic backup failed: %s", exc)
+        self.statusBar().showMessage(f"Automatic backup failed: {exc}", 10000)
 
     def restore(self) -> None:
         self.tabs.setCurrentIndex(min(max(restore_window(self), 0), self.tabs.count() - 1))

@@ -45,6 +45,12 @@ def test_new_database_replaces_the_window_and_closes_the_old_workspace(
     assert old_db.path == tmp_path / "first.sqlite"
 
 
+def test_opening_takes_the_daily_and_weekly_backup(qtbot: Any, controller: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "first-backups"
+    qtbot.waitUntil(lambda: len(list(folder.glob("daily/*.sqlite"))) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(list(folder.glob("weekly/*.sqlite"))) == 1, timeout=10_000)
+
+
 def test_new_database_refuses_an_existing_file(
     qtbot: Any, controller: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
