@@ -46,9 +46,12 @@ class JournalContext:
         self.written.setdefault(table, set())
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # reused: json.dumps builds one per call
+
+
 def encode_value(value: Any) -> str:
     """JSON text for a field value: UUIDs as hex, datetimes as ISO UTC, dates as ISO."""
-    return json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(_plain(value))
 
 
 def _plain(value: Any) -> Any:
@@ -165,43 +168,54 @@ def install(session_class: type[Session]) -> None:
 def bulk_insert(
     session: Session, model: type[Any], rows: Iterable[Mapping[str, Any]], *, refresh_index: bool = True
 ) -> int:
-    """Insert many new rows and their journal entries in the caller's transaction; fast enough for demo data."""
+    """Insert many new rows and their journal entries in the caller's transaction (demo data, imports).
+
+    The journal rows bypass SQLAlchemy's per-parameter processing (they are plain text already), and
+    the field clocks of the brand-new rows are copied from the journal inside SQLite.
+    """
     ctx: JournalContext = session.info[INFO_KEY]
     table = model.__table__
-    columns = [c.name for c in table.columns]
+    columns = [c.name for c in table.columns if c.name not in UNJOURNALED_FIELDS]
     conn = session.connection()
     defaults = _column_defaults(model)
     batch = [{**{k: f() for k, f in defaults.items()}, **r} for r in rows]
     if not batch:
         return 0
     conn.execute(insert(table), batch)
-    change_rows: list[dict[str, Any]] = []
-    clock_rows: list[dict[str, str]] = []
-    device, user = ctx.clock.device_id, ctx.user_id
+    device, user, name = ctx.clock.device_id, ctx.user_id, table.name
+    changes: list[tuple[str, str, str, str, str, str | None, str]] = []
+    first_hlc = ""
     for row in batch:
         hlc = ctx.clock.now()
+        first_hlc = first_hlc or hlc
         row_id = row["id"].hex
-        for name in columns:
-            value = row.get(name)
-            if name in UNJOURNALED_FIELDS or value is None or value == [] or value == {}:
-                continue
-            change_rows.append(
-                {
-                    "hlc": hlc,
-                    "table_name": table.name,
-                    "row_id": row_id,
-                    "field": name,
-                    "device_id": device,
-                    "user_id": user,
-                    "value": encode_value(value),
-                }
-            )
-            clock_rows.append({"table_name": table.name, "row_id": row_id, "field": name, "hlc": hlc})
-    conn.execute(insert(Change), change_rows)
-    conn.execute(insert(FieldClock), clock_rows)
-    ctx.note_bulk(table.name)
-    if refresh_index and table.name in fts.INDEXED_TABLES:
-        fts.refresh_for_changes(conn, {table.name: {row["id"].hex for row in batch}})
+        for column in columns:
+            value = row.get(column)
+            if value is not None and value != [] and value != {}:
+                changes.append((hlc, name, row_id, column, device, user, encode_value(value)))
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.executemany(
+            "INSERT INTO change (hlc, table_name, row_id, field, device_id, user_id, value) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            changes,
+        )
+        cursor.execute(
+            "INSERT INTO field_clock (table_name, row_id, field, hlc) "
+            "SELECT table_name, row_id, field, hlc FROM change WHERE hlc >= ? AND hlc <= ? AND table_name = ?",
+            (first_hlc, hlc, name),
+        )
+        cursor.close()
+    else:
+        keys = ("hlc", "table_name", "row_id", "field", "device_id", "user_id", "value")
+        conn.execute(insert(Change), [dict(zip(keys, c, strict=True)) for c in changes])
+        conn.execute(
+            insert(FieldClock),
+            [{"table_name": c[1], "row_id": c[2], "field": c[3], "hlc": c[0]} for c in changes],
+        )
+    ctx.note_bulk(name)
+    if refresh_index and name in fts.INDEXED_TABLES:
+        fts.refresh_for_changes(conn, {name: {row["id"].hex for row in batch}})
     return len(batch)
 
 
