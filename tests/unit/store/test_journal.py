@@ -160,3 +160,39 @@ def test_listeners_hear_committed_writes_with_their_initiator(workspace: Databas
     assert len(heard) == 2, "a rolled-back transaction must not be announced"
     assert heard[0].rows == {"contact": frozenset({contact.id.hex})} and heard[0].initiator is initiator
     assert heard[1].tables == {"organization"}
+
+
+def _index_names(db: Database) -> set[str]:
+    with db.read_session() as s:
+        return set(s.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars())
+
+
+def test_bulk_load_rebuilds_indexes_and_field_clocks(workspace: Database) -> None:
+    from crm_desktop.store.journal import bulk_load
+
+    before = _index_names(workspace)
+    with workspace.session() as s, bulk_load(s):
+        bulk_insert(s, Contact, [{"display_name": f"Fast {i}"} for i in range(30)], refresh_index=False)
+        assert "ix_contact_live_display_name" not in set(
+            s.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars()
+        )
+    assert _index_names(workspace) == before
+    with workspace.read_session() as s:
+        conn = s.connection()
+        missing = conn.exec_driver_sql(
+            "SELECT count(*) FROM change c LEFT JOIN field_clock f ON f.table_name = c.table_name "
+            "AND f.row_id = c.row_id AND f.field = c.field WHERE f.hlc IS NULL OR f.hlc < c.hlc"
+        ).scalar_one()
+        assert missing == 0
+
+
+def test_failed_bulk_load_rolls_back_rows_and_keeps_indexes(workspace: Database) -> None:
+    from crm_desktop.store.journal import bulk_load
+
+    before = _index_names(workspace)
+    with pytest.raises(RuntimeError), workspace.session() as s, bulk_load(s):
+        bulk_insert(s, Contact, [{"display_name": "Lost"}], refresh_index=False)
+        raise RuntimeError("cancel")
+    assert _index_names(workspace) == before
+    with workspace.read_session() as s:
+        assert s.connection().exec_driver_sql("SELECT count(*) FROM contact").scalar_one() == 0
