@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         summary = demo.populate(db=db, size=args.size, seed=args.seed, progress=_progress_printer("demo"))
     finally:
         db.close()
-    counts = ", ".join(f"{n:,} {name}" for name, n in summary.counts().items() if n)
+    counts = ", ".join(f"{n:,} {name.replace('_', ' ')}" for name, n in asdict(summary).items() if n)
     print(f"Demo business written to {db.location}: {counts}")
     return 0
 

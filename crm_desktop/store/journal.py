@@ -28,6 +28,7 @@ from crm_desktop.store.hlc import HybridClock
 UNJOURNALED_FIELDS = frozenset({"id"})
 INFO_KEY = "crm_journal"
 BULK_LOAD_KEY = "crm_bulk_load"
+BULK_CACHE_KIB = -262_144  # 256 MB of page cache while a bulk load runs (negative = KiB in SQLite)
 
 
 @dataclass
@@ -241,11 +242,14 @@ def bulk_load(session: Session) -> Iterator[None]:
     ).all()
     for index_name, _sql in indexes:
         conn.exec_driver_sql(f'DROP INDEX "{index_name}"')
+    cache_pages = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
     session.info[BULK_LOAD_KEY] = True
     try:
         yield
     finally:
         session.info.pop(BULK_LOAD_KEY, None)
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(cache_pages)}")
     conn.exec_driver_sql(
         "INSERT INTO field_clock (table_name, row_id, field, hlc) "
         "SELECT table_name, row_id, field, max(hlc) FROM change WHERE hlc > ? GROUP BY table_name, row_id, field "
