@@ -36,3 +36,21 @@ def moment(at: datetime | None) -> datetime:
     if at.tzinfo is None:
         raise ValidationError("times must carry a time zone")
     return at
+
+
+def move_to_trash(session: Session, model: type[T], row_id: uuid.UUID, *, what: str) -> None:
+    """Tombstone a live row (NotFound if missing or already in the Trash); rows are never erased."""
+    row = get_live(session, model, row_id, what=what)
+    row.deleted_at = moment(None)  # type: ignore[attr-defined]
+    session.add(row)
+    session.flush()
+
+
+def restore_from_trash(session: Session, model: type[T], row_id: uuid.UUID, *, what: str) -> T:
+    """Bring a row back from the Trash (a no-op for a live one)."""
+    row = get_live(session, model, row_id, what=what, include_deleted=True)
+    if row.deleted_at is not None:  # type: ignore[attr-defined]
+        row.deleted_at = None  # type: ignore[attr-defined]
+        session.add(row)
+        session.flush()
+    return row

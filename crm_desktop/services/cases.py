@@ -16,7 +16,7 @@ from crm_desktop.domain import Case, CaseEvent, Contact, Organization, Product, 
 from crm_desktop.domain.enums import OPEN_CASE_STATUSES, CaseEventKind, CasePriority, CaseStatus
 from crm_desktop.domain.errors import Conflict, ValidationError
 from crm_desktop.services import _validate as v
-from crm_desktop.services._common import acting_user_id, get_live, moment
+from crm_desktop.services._common import acting_user_id, get_live, moment, move_to_trash, restore_from_trash
 from crm_desktop.services.case_list import CASE_SORT_KEYS, CaseRow, count_cases, list_cases
 from crm_desktop.services.settings import get_setting
 
@@ -220,20 +220,12 @@ def update_case(*, session: Session, case_id: uuid.UUID, changes: Mapping[str, A
 
 def delete_case(*, session: Session, case_id: uuid.UUID) -> None:
     """Move a case to the Trash."""
-    case = get_case(session=session, case_id=case_id)
-    case.deleted_at = moment(None)
-    session.add(case)
-    session.flush()
+    move_to_trash(session, Case, case_id, what="Case")
 
 
 def restore_case(*, session: Session, case_id: uuid.UUID) -> Case:
     """Bring a case back from the Trash (a no-op for a live one)."""
-    case = get_case(session=session, case_id=case_id, include_deleted=True)
-    if case.deleted_at is not None:
-        case.deleted_at = None
-        session.add(case)
-        session.flush()
-    return case
+    return restore_from_trash(session, Case, case_id, what="Case")
 
 
 def is_open(status: str) -> bool:

@@ -15,7 +15,7 @@ from crm_desktop.domain import Campaign, Contact, LeadStatusChange, LifecycleCha
 from crm_desktop.domain.enums import LeadStatus, LifecycleStage
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services import _validate as v
-from crm_desktop.services._common import acting_user_id, get_live, moment
+from crm_desktop.services._common import acting_user_id, get_live, moment, move_to_trash, restore_from_trash
 from crm_desktop.services.settings import get_setting
 from crm_desktop.store.fts import contact_id_filter
 
@@ -211,20 +211,12 @@ def set_lifecycle_stage(*, session: Session, contact_id: uuid.UUID, stage: str, 
 
 def delete_contact(*, session: Session, contact_id: uuid.UUID) -> None:
     """Move a contact to the Trash (rows are never erased: sync and history need them)."""
-    contact = get_live(session, Contact, contact_id, what="Contact")
-    contact.deleted_at = moment(None)
-    session.add(contact)
-    session.flush()
+    move_to_trash(session, Contact, contact_id, what="Contact")
 
 
 def restore_contact(*, session: Session, contact_id: uuid.UUID) -> Contact:
     """Bring a contact back from the Trash (a no-op for a live one)."""
-    contact = get_live(session, Contact, contact_id, what="Contact", include_deleted=True)
-    if contact.deleted_at is not None:
-        contact.deleted_at = None
-        session.add(contact)
-        session.flush()
-    return contact
+    return restore_from_trash(session, Contact, contact_id, what="Contact")
 
 
 def get_contact(*, session: Session, contact_id: uuid.UUID, include_deleted: bool = False) -> Contact:

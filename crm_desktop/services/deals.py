@@ -28,7 +28,7 @@ from crm_desktop.domain import (
 from crm_desktop.domain.enums import DealStatus, LifecycleStage, StageKind
 from crm_desktop.domain.errors import Conflict, ValidationError
 from crm_desktop.services import _validate as v
-from crm_desktop.services._common import acting_user_id, get_live, moment
+from crm_desktop.services._common import acting_user_id, get_live, moment, move_to_trash, restore_from_trash
 from crm_desktop.services.board import (
     DealCard,
     StageColumn,
@@ -298,17 +298,9 @@ def reopen_deal(
 
 def delete_deal(*, session: Session, deal_id: uuid.UUID) -> None:
     """Move a deal to the Trash."""
-    deal = get_deal(session=session, deal_id=deal_id)
-    deal.deleted_at = moment(None)
-    session.add(deal)
-    session.flush()
+    move_to_trash(session, Deal, deal_id, what="Deal")
 
 
 def restore_deal(*, session: Session, deal_id: uuid.UUID) -> Deal:
     """Bring a deal back from the Trash (a no-op for a live one)."""
-    deal = get_deal(session=session, deal_id=deal_id, include_deleted=True)
-    if deal.deleted_at is not None:
-        deal.deleted_at = None
-        session.add(deal)
-        session.flush()
-    return deal
+    return restore_from_trash(session, Deal, deal_id, what="Deal")

@@ -15,7 +15,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from crm_desktop.domain import Contact, Deal, Organization, User
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services import _validate as v
-from crm_desktop.services._common import get_live, moment
+from crm_desktop.services._common import get_live, moment, move_to_trash, restore_from_trash
 from crm_desktop.services.settings import get_setting
 
 
@@ -132,20 +132,12 @@ def update_organization(*, session: Session, organization_id: uuid.UUID, changes
 
 def delete_organization(*, session: Session, organization_id: uuid.UUID) -> None:
     """Move an organization to the Trash; its contacts and deals keep their link."""
-    organization = get_live(session, Organization, organization_id, what="Organization")
-    organization.deleted_at = moment(None)
-    session.add(organization)
-    session.flush()
+    move_to_trash(session, Organization, organization_id, what="Organization")
 
 
 def restore_organization(*, session: Session, organization_id: uuid.UUID) -> Organization:
     """Bring an organization back from the Trash (a no-op for a live one)."""
-    organization = get_live(session, Organization, organization_id, what="Organization", include_deleted=True)
-    if organization.deleted_at is not None:
-        organization.deleted_at = None
-        session.add(organization)
-        session.flush()
-    return organization
+    return restore_from_trash(session, Organization, organization_id, what="Organization")
 
 
 def get_organization(*, session: Session, organization_id: uuid.UUID, include_deleted: bool = False) -> Organization:
