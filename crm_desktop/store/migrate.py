@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -24,8 +25,14 @@ def alembic_config() -> Config:
     return config
 
 
+@functools.cache
+def scripts() -> ScriptDirectory:
+    """The shipped migration scripts, parsed once per process (they cannot change while it runs)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = scripts().get_current_head()
     assert head is not None, "no migrations shipped"
     return head
 
@@ -39,7 +46,7 @@ def ensure_known(revision: str | None, *, where: str) -> None:
     if revision is None:
         return
     try:
-        ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+        scripts().get_revision(revision)
     except CommandError as exc:
         raise NewerSchemaError(
             f"{where} was written by a newer version of CRM Desktop (schema {revision}); "
