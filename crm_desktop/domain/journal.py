@@ -11,7 +11,8 @@ class Change(SQLModel, table=True):
 
     __tablename__ = "change"
     # WITHOUT ROWID: rows live in the primary-key b-tree instead of being stored twice (table + PK index).
-    __table_args__ = (Index("ix_change_row", "table_name", "row_id", "hlc"), {"sqlite_with_rowid": False})
+    # ix_change_row serves a record's history and, being in field-clock order, rebuilds field_clock without a sort.
+    __table_args__ = (Index("ix_change_row", "table_name", "row_id", "field", "hlc"), {"sqlite_with_rowid": False})
     hlc: str = Field(primary_key=True, max_length=48)
     table_name: str = Field(primary_key=True, max_length=40)
     row_id: str = Field(primary_key=True, max_length=32)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, String
 from sqlmodel import Field
 
 from crm_desktop.domain.base import Ledger, Replicated, UTCDateTime
@@ -72,7 +72,8 @@ class Contact(Replicated, table=True):
     source: str | None = Field(default=None, max_length=80, index=True)
     campaign_id: uuid.UUID | None = Field(default=None, index=True)
     lifecycle_stage: str = Field(default="lead", max_length=20)
-    lead_status: str | None = Field(default="open", max_length=20, index=True)
+    # no column default: SQLAlchemy would otherwise store "open" for an explicit None (customers have no lead status)
+    lead_status: str | None = Field(default="open", sa_column=Column(String(20), nullable=True, index=True))
     marketing_consent: bool = False
     consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     consent_how: str | None = Field(default=None, max_length=200)

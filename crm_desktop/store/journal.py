@@ -2,15 +2,15 @@
 
 Every flush of a session made by `Database` passes through `capture_changes`: created rows get one
 change per set field, updated rows one per changed field, deletes are refused (tombstones only).
-Bulk loaders call `bulk_insert`, which writes rows and their journal entries together.
+Bulk loaders go through `store.bulk`, which writes rows and their journal entries together.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,15 +20,24 @@ from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from crm_desktop.domain import REPLICATED_TABLES, Change, FieldClock, Ledger, utcnow
+from crm_desktop.domain import REPLICATED_TABLES, Change, Ledger, utcnow
 from crm_desktop.domain.errors import Conflict
 from crm_desktop.store import fts
 from crm_desktop.store.hlc import HybridClock
 
 UNJOURNALED_FIELDS = frozenset({"id"})
 INFO_KEY = "crm_journal"
-BULK_LOAD_KEY = "crm_bulk_load"
-BULK_CACHE_KIB = -262_144  # 256 MB of page cache while a bulk load runs (negative = KiB in SQLite)
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """What one flush did to one row: enough to put it back (undo) or do it again (redo)."""
+
+    table: str
+    row_id: str  # hex
+    created: bool
+    before: Mapping[str, Any]  # old values of the changed fields (empty for a created row)
+    after: Mapping[str, Any]  # the values written
 
 
 @dataclass
@@ -39,6 +48,7 @@ class JournalContext:
     user_id: str | None
     touched: dict[str, set[str]] = field(default_factory=dict)  # since the last search-index refresh
     written: dict[str, set[str]] = field(default_factory=dict)  # everything in this transaction
+    edits: list[RowEdit] = field(default_factory=list)  # every ORM write of this transaction, in order
 
     def note(self, table: str, row_id: str) -> None:
         self.touched.setdefault(table, set()).add(row_id)
@@ -61,7 +71,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return value.hex
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -69,6 +79,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def _previous_values(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The committed values of these attributes before this flush (copied: lists and dicts are mutable)."""
+    state = inspect(obj)
+    before: dict[str, Any] = {}
+    for name in names:
+        history = state.attrs[name].history
+        before[name] = copy.deepcopy(history.deleted[0]) if history.deleted else None
+    return before
 
 
 def _row_changes(obj: Any, *, is_new: bool) -> dict[str, Any]:
@@ -115,7 +135,7 @@ def upsert_field_clocks(conn: Connection, clocks: Sequence[tuple[str, str, str, 
     )
 
 
-def _column_defaults(model: type[Any]) -> dict[str, Any]:
+def column_defaults(model: type[Any]) -> dict[str, Any]:
     """Zero-argument callables giving each model field's default, for rows inserted without the ORM."""
     defaults: dict[str, Any] = {}
     for name, info in model.model_fields.items():
@@ -137,7 +157,9 @@ def capture_changes(session: Session, flush_context: Any, instances: Any) -> Non
     for obj in list(session.new):
         table = getattr(obj, "__tablename__", None)
         if table in REPLICATED_TABLES:
-            _record(session, ctx, table, obj.id.hex, _row_changes(obj, is_new=True))
+            changes = _row_changes(obj, is_new=True)
+            _record(session, ctx, table, obj.id.hex, changes)
+            ctx.edits.append(RowEdit(table, obj.id.hex, True, {}, copy.deepcopy(changes)))
     for obj in list(session.dirty):
         table = getattr(obj, "__tablename__", None)
         if table not in REPLICATED_TABLES or not session.is_modified(obj, include_collections=False):
@@ -147,6 +169,7 @@ def capture_changes(session: Session, flush_context: Any, instances: Any) -> Non
         changes = _row_changes(obj, is_new=False)
         if not changes:
             continue
+        ctx.edits.append(RowEdit(table, obj.id.hex, False, _previous_values(obj, changes), copy.deepcopy(changes)))
         obj.updated_at = utcnow()
         changes["updated_at"] = obj.updated_at
         _record(session, ctx, table, obj.id.hex, changes)
@@ -166,99 +189,6 @@ def install(session_class: type[Session]) -> None:
     if not event.contains(session_class, "before_flush", capture_changes):
         event.listen(session_class, "before_flush", capture_changes)
         event.listen(session_class, "after_flush", refresh_search)
-
-
-def bulk_insert(
-    session: Session, model: type[Any], rows: Iterable[Mapping[str, Any]], *, refresh_index: bool = True
-) -> int:
-    """Insert many new rows and their journal entries in the caller's transaction (demo data, imports).
-
-    The journal rows bypass SQLAlchemy's per-parameter processing (they are plain text already), and
-    the field clocks of the brand-new rows are copied from the journal inside SQLite.
-    """
-    ctx: JournalContext = session.info[INFO_KEY]
-    table = model.__table__
-    columns = [c.name for c in table.columns if c.name not in UNJOURNALED_FIELDS]
-    conn = session.connection()
-    defaults = _column_defaults(model)
-    batch = [{**{k: f() for k, f in defaults.items()}, **r} for r in rows]
-    if not batch:
-        return 0
-    conn.execute(insert(table), batch)
-    device, user, name = ctx.clock.device_id, ctx.user_id, table.name
-    changes: list[tuple[str, str, str, str, str, str | None, str]] = []
-    first_hlc = ""
-    for row in batch:
-        hlc = ctx.clock.now()
-        first_hlc = first_hlc or hlc
-        row_id = row["id"].hex
-        for column in columns:
-            value = row.get(column)
-            if value is not None and value != [] and value != {}:
-                changes.append((hlc, name, row_id, column, device, user, encode_value(value)))
-    if conn.dialect.name == "sqlite":
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.executemany(
-            "INSERT INTO change (hlc, table_name, row_id, field, device_id, user_id, value) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            changes,
-        )
-        if not session.info.get(BULK_LOAD_KEY):  # a bulk load fills the clocks once, at its end
-            cursor.execute(
-                "INSERT INTO field_clock (table_name, row_id, field, hlc) "
-                "SELECT table_name, row_id, field, hlc FROM change WHERE hlc >= ? AND hlc <= ? AND table_name = ?",
-                (first_hlc, hlc, name),
-            )
-        cursor.close()
-    else:
-        keys = ("hlc", "table_name", "row_id", "field", "device_id", "user_id", "value")
-        conn.execute(insert(Change), [dict(zip(keys, c, strict=True)) for c in changes])
-        conn.execute(
-            insert(FieldClock),
-            [{"table_name": c[1], "row_id": c[2], "field": c[3], "hlc": c[0]} for c in changes],
-        )
-    ctx.note_bulk(name)
-    if refresh_index and name in fts.INDEXED_TABLES:
-        fts.refresh_for_changes(conn, {name: {row["id"].hex for row in batch}})
-    return len(batch)
-
-
-@contextmanager
-def bulk_load(session: Session) -> Iterator[None]:
-    """Load many new rows fast: secondary indexes are dropped now and rebuilt from sorted data at the end.
-
-    Updating a dozen b-trees row by row in random order thrashes the page cache once they outgrow it;
-    building each index once is many times faster. Everything happens inside the caller's transaction,
-    so an error or Cancel rolls the indexes back with the data. SQLite only; elsewhere it does nothing.
-    """
-    conn = session.connection()
-    if conn.dialect.name != "sqlite" or session.info.get(BULK_LOAD_KEY):
-        yield
-        return
-    start = session.info[INFO_KEY].clock.now()  # every row loaded below gets a later clock
-    indexes = conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name NOT IN ('contact_search', 'local_state')"
-    ).all()
-    for index_name, _sql in indexes:
-        conn.exec_driver_sql(f'DROP INDEX "{index_name}"')
-    cache_pages = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
-    session.info[BULK_LOAD_KEY] = True
-    try:
-        yield
-    finally:
-        session.info.pop(BULK_LOAD_KEY, None)
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(cache_pages)}")
-    conn.exec_driver_sql(
-        "INSERT INTO field_clock (table_name, row_id, field, hlc) "
-        "SELECT table_name, row_id, field, max(hlc) FROM change WHERE hlc > ? GROUP BY table_name, row_id, field "
-        "ORDER BY table_name, row_id, field "
-        "ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc WHERE excluded.hlc > field_clock.hlc",
-        (start,),
-    )
-    for _index_name, sql in indexes:
-        conn.exec_driver_sql(sql)
 
 
 def history(conn: Connection, table: str, row_id: uuid.UUID) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ from crm_desktop.services.demo.generator import generate
 from crm_desktop.services.demo.world import SIZES, Size, Stages, World
 from crm_desktop.services.reference import ensure_reference_data
 from crm_desktop.services.settings import set_setting
-from crm_desktop.store import Database, fts, journal
+from crm_desktop.store import Database, bulk, fts
 
 BATCH = 5_000
 SETTINGS = {
@@ -131,7 +131,7 @@ def populate(
     report = progress or _quiet
     cancelled = should_cancel or _never
     counts: Counter[str] = Counter()
-    with db.session() as session:
+    with db.bulk_session() as session:
         existing = session.exec(select(func.count()).select_from(Contact)).one()
         if existing:
             raise Conflict(
@@ -145,14 +145,14 @@ def populate(
             set_setting(session=session, key=key, value=value)
         counts["settings"] = len(SETTINGS)
         before = 0.0
-        with journal.bulk_load(session):
+        with bulk.bulk_load(session):
             for label, rows, done in generate(world):
                 total, written = rows.count(), 0
                 for model, batch in rows.items():
                     for start in range(0, len(batch), BATCH):
                         _check(cancelled)
                         part = batch[start : start + BATCH]
-                        journal.bulk_insert(session, model, part, refresh_index=False)
+                        bulk.bulk_insert(session, model, part, refresh_index=False)
                         written += len(part)
                         report(before + (done - before) * written / total, label)
                     counts[FIELD_OF[model]] += len(batch)

@@ -138,3 +138,37 @@ def test_locked_database_gives_a_clear_error_and_keeps_data(workspace: Database,
     with workspace.read_session() as s:
         names = s.connection().execute(text("SELECT display_name FROM contact")).scalars().all()
     assert names == ["Before the lock"]
+
+
+def _journal_mode(db: Database) -> str:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA journal_mode").scalar_one()
+
+
+def _contacts(db: Database) -> int:
+    with db.read_session() as s:
+        return s.connection().exec_driver_sql("SELECT count(*) FROM contact").scalar_one()
+
+
+def test_bulk_session_loads_with_a_rollback_journal_and_returns_to_wal(workspace: Database) -> None:
+    with workspace.bulk_session() as s:
+        assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar_one() == "delete"
+        s.add(Contact(display_name="Loaded"))
+    assert _journal_mode(workspace) == "wal"
+    assert _contacts(workspace) == 1
+    with pytest.raises(RuntimeError), workspace.bulk_session() as s:
+        s.add(Contact(display_name="Rolled back"))
+        s.flush()
+        raise RuntimeError("cancel")
+    assert _journal_mode(workspace) == "wal"
+    assert _contacts(workspace) == 1
+
+
+def test_bulk_session_stays_in_wal_when_another_program_has_the_file_open(workspace: Database, db_path: Path) -> None:
+    with closing(sqlite3.connect(db_path)) as other:
+        other.execute("SELECT count(*) FROM contact").fetchone()
+        with workspace.bulk_session() as s:
+            assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+            s.add(Contact(display_name="Still saved"))
+        assert other.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+    assert _journal_mode(workspace) == "wal"

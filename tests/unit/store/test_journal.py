@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
 from crm_desktop.domain import Contact, LeadStatusChange, Organization, utcnow
 from crm_desktop.domain.errors import Conflict
 from crm_desktop.store import Database
-from crm_desktop.store.journal import bulk_insert, history
+from crm_desktop.store.bulk import bulk_insert
+from crm_desktop.store.journal import history
 
 
 def changes(db: Database, row_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -168,11 +173,14 @@ def _index_names(db: Database) -> set[str]:
 
 
 def test_bulk_load_rebuilds_indexes_and_field_clocks(workspace: Database) -> None:
-    from crm_desktop.store.journal import bulk_load
+    from crm_desktop.store.bulk import bulk_load
 
     before = _index_names(workspace)
     with workspace.session() as s, bulk_load(s):
-        bulk_insert(s, Contact, [{"display_name": f"Fast {i}"} for i in range(30)], refresh_index=False)
+        rows = [{"id": uuid.uuid4(), "display_name": f"Fast {i}"} for i in range(30)]
+        bulk_insert(s, Contact, rows, refresh_index=False)
+        s.get(Contact, rows[0]["id"]).display_name = "Renamed during the load"  # a newer clock for one field
+        s.flush()
         assert "ix_contact_live_display_name" not in set(
             s.connection().exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'").scalars()
         )
@@ -187,7 +195,7 @@ def test_bulk_load_rebuilds_indexes_and_field_clocks(workspace: Database) -> Non
 
 
 def test_failed_bulk_load_rolls_back_rows_and_keeps_indexes(workspace: Database) -> None:
-    from crm_desktop.store.journal import bulk_load
+    from crm_desktop.store.bulk import bulk_load
 
     before = _index_names(workspace)
     with pytest.raises(RuntimeError), workspace.session() as s, bulk_load(s):
@@ -196,3 +204,75 @@ def test_failed_bulk_load_rolls_back_rows_and_keeps_indexes(workspace: Database)
     assert _index_names(workspace) == before
     with workspace.read_session() as s:
         assert s.connection().exec_driver_sql("SELECT count(*) FROM contact").scalar_one() == 0
+
+
+def _full_contact(**overrides: Any) -> dict[str, Any]:
+    """A contact with a value of every column type: text, uuid, date, datetime, bool, JSON list and dict."""
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(), "display_name": "Zoë \"Q\" O'Brien ☕", "given_name": "Zoë", "email": "zoe@example.org",
+        "organization_id": uuid.uuid4(), "birthday": date(1990, 2, 28), "tags": ["vip", "café"],
+        "custom": {"size": 3, "note": "ß"}, "marketing_consent": True, "do_not_contact": False,
+        "consent_at": datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=UTC), "lead_status": None,
+        "created_at": datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC), "updated_at": datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
+    }  # fmt: skip
+    return {**values, **overrides}
+
+
+def _stored_and_journaled(db: Database, row_id: uuid.UUID) -> tuple[dict[str, Any], dict[str, Any]]:
+    with db.read_session() as s:
+        conn = s.connection()
+        stored = dict(conn.exec_driver_sql("SELECT * FROM contact WHERE id = ?", (row_id.hex,)).one()._mapping)
+        journaled = {
+            r.field: json.loads(r.value)
+            for r in conn.exec_driver_sql("SELECT field, value FROM change WHERE row_id = ?", (row_id.hex,))
+        }
+        clocks = conn.exec_driver_sql("SELECT count(*) FROM field_clock WHERE row_id = ?", (row_id.hex,)).scalar_one()
+    assert clocks == len(journaled), "every journaled field has its clock"
+    return stored, journaled
+
+
+def test_bulk_insert_stores_and_journals_exactly_what_the_orm_does(workspace: Database) -> None:
+    orm_values = _full_contact()
+    bulk_values = {**orm_values, "id": uuid.uuid4()}
+    with workspace.session() as s:
+        s.add(Contact(**orm_values))
+    with workspace.session() as s:
+        bulk_insert(s, Contact, [bulk_values])
+    orm_stored, orm_journal = _stored_and_journaled(workspace, orm_values["id"])
+    bulk_stored, bulk_journal = _stored_and_journaled(workspace, bulk_values["id"])
+    assert {k: v for k, v in bulk_stored.items() if k != "id"} == {k: v for k, v in orm_stored.items() if k != "id"}
+    assert bulk_journal == orm_journal
+    assert bulk_journal["consent_at"] == "2025-03-01T09:30:15.123456Z"
+    assert bulk_journal["marketing_consent"] is True and bulk_journal["do_not_contact"] is False
+    assert "lead_status" not in bulk_journal and "title" not in bulk_journal
+
+
+def test_bulk_insert_leaves_empty_json_out_of_the_journal(workspace: Database) -> None:
+    row = _full_contact(tags=[], custom={})
+    with workspace.session() as s:
+        bulk_insert(s, Contact, [row])
+    _stored, journaled = _stored_and_journaled(workspace, row["id"])
+    assert "tags" not in journaled and "custom" not in journaled
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=60), tags=st.lists(st.text(max_size=10), max_size=3))
+def test_bulk_journal_round_trips_any_text(workspace: Database, name: str, tags: list[str]) -> None:
+    row = _full_contact(display_name=name, tags=tags)
+    with workspace.session() as s:
+        bulk_insert(s, Contact, [row], refresh_index=False)
+    _stored, journaled = _stored_and_journaled(workspace, row["id"])
+    assert journaled["display_name"] == name
+    assert journaled.get("tags", []) == tags
+
+
+def test_bulk_journal_reads_only_the_rows_just_inserted(workspace: Database) -> None:
+    from crm_desktop.domain import Activity
+    from crm_desktop.store.bulk import _sqlite_plan
+
+    plan = _sqlite_plan(Activity.__table__)
+    with workspace.read_session() as s:
+        steps = [
+            r[3] for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + plan.journal_sql, ("h", "d", None, 0))
+        ]
+    assert not [step for step in steps if step.startswith("SCAN activity")], "a whole-table scan per batch is quadratic"

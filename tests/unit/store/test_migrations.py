@@ -31,3 +31,19 @@ def test_downgrade_and_upgrade_round_trip(workspace: Database) -> None:
         command.downgrade(config, "base")
         command.upgrade(config, "head")
         assert current_revision(conn) == head_revision()
+
+
+def test_upgrade_from_0001_keeps_the_journal_without_rowid(workspace: Database) -> None:
+    from alembic import command
+
+    from crm_desktop.store.migrate import alembic_config
+
+    config = alembic_config()
+    with workspace.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+        command.upgrade(config, "head")
+        table_sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'change'").scalar_one()
+        index_sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_change_row'").scalar_one()
+    assert "WITHOUT ROWID" in table_sql
+    assert "field" in index_sql
