@@ -23,6 +23,10 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("activity", "contact_id", "contact"),
     ("task", "contact_id", "contact"),
     ("feedback", "contact_id", "contact"),
+    ("subscription", "contact_id", "contact"),
+    ("referral", "referrer_id", "contact"),
+    ("referral", "referred_id", "contact"),
+    ("contact", "merged_into", "contact"),
 )
 
 

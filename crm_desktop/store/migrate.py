@@ -5,21 +5,26 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection, Engine
 
 from crm_desktop.domain.errors import NewerSchemaError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger("crm_desktop.store")
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+# The shipped revisions, oldest first (a test keeps this equal to the scripts). Opening an up-to-date
+# database then needs no Alembic at all, which saves a third of a second at every start.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -28,23 +33,27 @@ def alembic_config() -> Config:
 @functools.cache
 def scripts() -> ScriptDirectory:
     """The shipped migration scripts, parsed once per process (they cannot change while it runs)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
-    head = scripts().get_current_head()
-    assert head is not None, "no migrations shipped"
-    return head
+    return KNOWN_REVISIONS[-1]
 
 
 def current_revision(conn: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(conn).get_current_revision()
 
 
 def ensure_known(revision: str | None, *, where: str) -> None:
     """Refuse a database whose schema revision this app does not know: a newer app wrote it."""
-    if revision is None:
+    if revision is None or revision in KNOWN_REVISIONS:
         return
+    from alembic.util.exc import CommandError
+
     try:
         scripts().get_revision(revision)
     except CommandError as exc:
@@ -56,6 +65,8 @@ def ensure_known(revision: str | None, *, where: str) -> None:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to head inside one transaction, with synchronous=FULL on SQLite."""
+    from alembic import command
+
     config = alembic_config()
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"

@@ -47,3 +47,10 @@ def test_upgrade_from_0001_keeps_the_journal_without_rowid(workspace: Database) 
         index_sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_change_row'").scalar_one()
     assert "WITHOUT ROWID" in table_sql
     assert "field" in index_sql
+
+
+def test_known_revisions_list_every_shipped_script_in_order() -> None:
+    from crm_desktop.store.migrate import KNOWN_REVISIONS, scripts
+
+    shipped = [s.revision for s in reversed(list(scripts().walk_revisions()))]
+    assert list(KNOWN_REVISIONS) == shipped, "add the new migration's revision to migrate.KNOWN_REVISIONS"
