@@ -51,6 +51,7 @@ SETTINGS: dict[str, SettingDef] = {
         SettingDef("churn_inactivity_days", 90, int, "Days without a purchase before a customer churns"),
         SettingDef("points_per_currency_unit", 1, int, "Loyalty points per whole currency unit spent"),
         SettingDef("points_expiry_days", 365, int, "Days until earned points expire (0 = never)"),
+        SettingDef("contact_views", [], list, "Saved views of the contacts list (name, filter, sort, columns)"),
         SettingDef("case_sla_hours", {"low": 120, "normal": 48, "high": 24, "urgent": 4}, dict, "SLA by priority"),
         SettingDef(
             "onboarding_checklist",

@@ -52,6 +52,9 @@ class Contact(Replicated, table=True):
         Index("ix_contact_live_display_name", "deleted_at", "display_name"),
         Index("ix_contact_live_created", "deleted_at", "created_at"),
         Index("ix_contact_live_lifecycle", "deleted_at", "lifecycle_stage", "display_name"),
+        Index("ix_contact_live_lead_status", "deleted_at", "lead_status", "display_name"),
+        Index("ix_contact_live_updated", "deleted_at", "updated_at"),
+        Index("ix_contact_family_name", "family_name"),
     )
     given_name: str | None = Field(default=None, max_length=200)
     family_name: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,1 @@
+"""The organizations side of the Contacts tab: a lazy table with each organization's contacts and deals."""
