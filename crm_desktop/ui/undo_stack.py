@@ -1,14 +1,15 @@
 """Edit → Undo/Redo: every user action that writes goes through `UndoStack.perform` and can be taken back.
 
 The stack holds `ChangeSet`s from `services.undo`; undoing one writes the old values back through the
-journal like any edit. A refused undo (someone changed the record since) shows a message and leaves the
-stack where it was.
+journal like any edit, so the event hub tells the views to refresh. A refused undo (someone changed the
+record since) changes nothing in the database, says why, and starts a fresh history.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QTimer
@@ -52,14 +53,22 @@ class UndoStack(QUndoStack):
         super().__init__(parent)
         self.db = db
         self.setUndoLimit(UNDO_LIMIT)
-        self._window = parent
         self.failed: CRMError | None = None  # the last refused undo/redo, for tests
         self.message_box: QMessageBox | None = None
 
-    def perform(self, label: str, action: Callable[[Any], T], *, initiator: object | None = None) -> T:
-        """Run `action(session)` in one write transaction and put it on the stack (errors propagate)."""
-        result, changes = undo.perform(self.db, label, action, initiator=initiator)
+    def perform(
+        self, label: str | Callable[[T], str], action: Callable[[Any], T], *, initiator: object | None = None
+    ) -> T:
+        """Run `action(session)` in one write transaction and put it on the stack (errors propagate).
+
+        `label` names the step in Edit → Undo; it may be a function of the result when the name is only
+        known afterwards (e.g. "New contact Ada Lovelace"). An action that wrote nothing adds no step.
+        """
+        text = label if isinstance(label, str) else ""
+        result, changes = undo.perform(self.db, text, action, initiator=initiator)
         if changes:
+            if not isinstance(label, str):
+                changes = replace(changes, label=label(result))
             self.push(_ChangeCommand(self, changes))
         return result
 
@@ -76,5 +85,6 @@ class UndoStack(QUndoStack):
             log.info("undo/redo of %r refused: %s", changes.label, exc)
             self.failed = exc
             QTimer.singleShot(0, self.clear)
-            self.message_box = error_box(self._window, exc)
+            parent = self.parent()
+            self.message_box = error_box(parent if isinstance(parent, QWidget) else None, exc)
             self.message_box.open()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from crm_desktop.services.vocab import LeadStatus, LifecycleStage
 from crm_desktop.services.workspace import Workspace
 from crm_desktop.ui.labels import label
 from crm_desktop.ui.style import hint_label, plain_buttons
+from crm_desktop.ui.undo_stack import UndoStack
 
 ORGANIZATION_CHOICES = 1000  # a combo, not a search: enough for a small business's organizations
 
@@ -33,9 +35,10 @@ ORGANIZATION_CHOICES = 1000  # a combo, not a search: enough for a small busines
 class NewContactDialog(QDialog):
     """Fields, hints and buttons are public so tests (and later an edit dialog) can drive them."""
 
-    def __init__(self, db: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Workspace, parent: QWidget | None = None, *, undo: UndoStack | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._undo = undo  # when given, the new contact is one step of Edit → Undo
         self.created_id: uuid.UUID | None = None
         self.setWindowTitle("New contact")
         self.setMinimumWidth(480)
@@ -146,10 +149,17 @@ class NewContactDialog(QDialog):
         """Create the contact; on a validation error show the hint under the field and stay open."""
         for hint in {*self.hints.values(), self.form_hint}:
             self._clear_hint(hint)
+
+        def create(session: Any) -> tuple[uuid.UUID, str]:
+            contact = create_contact(session=session, data=self.contact_input())
+            return contact.id, contact.display_name
+
         try:
-            with self._db.session(initiator=self) as session:
-                contact = create_contact(session=session, data=self.contact_input())
-                contact_id = contact.id
+            if self._undo is not None:
+                contact_id, _name = self._undo.perform(lambda made: f"New contact {made[1]}", create, initiator=self)
+            else:
+                with self._db.session(initiator=self) as session:
+                    contact_id, _name = create(session)
         except ValidationError as exc:
             self._show_hint(exc)
             return

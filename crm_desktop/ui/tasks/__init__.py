@@ -1,0 +1,1 @@
+"""Due tasks and reminders: the panel, the reminder timer, notifications and the calendar export."""

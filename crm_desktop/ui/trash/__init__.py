@@ -1,0 +1,1 @@
+"""The Trash: deleted contacts and organizations, restorable (nothing is ever erased)."""
