@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from crm_desktop.ui.resources import line_icon
@@ -19,7 +19,11 @@ Key = QKeySequence.StandardKey
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """One action; `handler` names a MainWindow method (None = present but not available yet)."""
+    """One action; `handler` names a MainWindow method (None = present but not available yet).
+
+    `more_shortcuts` adds alternatives to the platform's own (e.g. both Ctrl+Shift+Z and Ctrl+Y for Redo);
+    a `checkable` action passes its new checked state to the handler after `args`.
+    """
 
     id: str
     text: str
@@ -33,6 +37,8 @@ class ActionSpec:
     short: str = ""
     separator_before: bool = False
     role: QAction.MenuRole = QAction.MenuRole.NoRole
+    more_shortcuts: tuple[str, ...] = ()
+    checkable: bool = False
 
 
 MENUS: tuple[tuple[str, str], ...] = (
@@ -54,6 +60,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Add a person or lead",
         toolbar=True,
         short="New contact",
+    ),
+    ActionSpec(
+        "import_contacts",
+        "&Import Contacts…",
+        "file",
+        "import_contacts",
+        "Ctrl+Shift+I",
+        "import",
+        "Bring contacts in from a CSV file (Google, Outlook, Thunderbird…) or vCards",
+        separator_before=True,
     ),
     ActionSpec(
         "new_database",
@@ -94,13 +110,38 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator_before=True,
         role=QAction.MenuRole.QuitRole,
     ),
-    ActionSpec("undo", "&Undo", "edit", None, Key.Undo, "undo", "Undo is coming in a later version"),
-    ActionSpec("redo", "&Redo", "edit", None, "Ctrl+Shift+Z", "redo", "Redo is coming in a later version"),
+    ActionSpec("undo", "&Undo", "edit", "undo", Key.Undo, "undo", "Nothing to undo"),
+    ActionSpec(
+        "redo", "&Redo", "edit", "redo", Key.Redo, "redo", "Nothing to redo", more_shortcuts=("Ctrl+Shift+Z", "Ctrl+Y")
+    ),
     ActionSpec("find", "&Find…", "edit", "find", Key.Find, "find", "Search the current tab", separator_before=True),
+    ActionSpec(
+        "find_duplicates",
+        "Find &Duplicates…",
+        "edit",
+        "find_duplicates",
+        None,
+        None,
+        "People entered twice: review and merge them (undoable)",
+    ),
     ActionSpec("show_contacts", "&Contacts", "view", "show_tab", "Ctrl+1", args=(0,)),
     ActionSpec("show_pipeline", "&Pipeline", "view", "show_tab", "Ctrl+2", args=(1,)),
     ActionSpec("show_cases", "C&ases", "view", "show_tab", "Ctrl+3", args=(2,)),
     ActionSpec("show_loyalty", "&Loyalty", "view", "show_tab", "Ctrl+4", args=(3,)),
+    ActionSpec(
+        "show_due_tasks",
+        "&Due Tasks",
+        "view",
+        "show_due_tasks",
+        "Ctrl+T",
+        "overdue",
+        "Overdue tasks and what is due today and this week",
+        toolbar=True,
+        short="Due tasks",
+        separator_before=True,
+        checkable=True,
+    ),
+    ActionSpec("show_trash", "&Trash…", "view", "show_trash", None, None, "Deleted contacts and organizations"),
     ActionSpec(
         "refresh",
         "&Refresh",
@@ -147,19 +188,59 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         action.setMenuRole(spec.role)
         if spec.short:
             action.setIconText(spec.short)
-        if spec.shortcut is not None:
+        if spec.more_shortcuts:
+            action.setShortcuts(_shortcuts(spec))
+        elif spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
+        action.setCheckable(spec.checkable)
         if spec.tip:
             action.setToolTip(spec.tip)
             action.setStatusTip(spec.tip)
         if spec.handler is None:
             action.setEnabled(False)
+        elif spec.checkable:
+            handler, args = getattr(window, spec.handler), spec.args
+            action.triggered.connect(lambda checked=False, h=handler, a=args: h(*a, checked))
         else:
             handler, args = getattr(window, spec.handler), spec.args
             action.triggered.connect(lambda _checked=False, h=handler, a=args: h(*a))
         actions[spec.id] = action
     refresh_icons(window, actions)
     return actions
+
+
+def _shortcuts(spec: ActionSpec) -> list[QKeySequence]:
+    """The platform's bindings for a standard key, then the extra ones it lacks (no duplicates)."""
+    first = spec.shortcut
+    found = QKeySequence.keyBindings(first) if isinstance(first, Key) else [QKeySequence(first)] if first else []
+    for extra in spec.more_shortcuts:
+        found.append(QKeySequence(extra))
+    unique: dict[str, QKeySequence] = {}
+    for sequence in found:
+        unique.setdefault(sequence.toString(), sequence)
+    return list(unique.values())
+
+
+def bind_undo(actions: dict[str, QAction], stack: QUndoStack) -> None:
+    """Keep Edit → Undo/Redo enabled and named after the step they would take ("Undo Edit Ada")."""
+    pairs = (
+        (actions["undo"], stack.canUndo, stack.undoText, "Undo"),
+        (actions["redo"], stack.canRedo, stack.redoText, "Redo"),
+    )
+
+    def update() -> None:
+        for action, can, text, verb in pairs:
+            step = text().replace("&", "&&")
+            action.setEnabled(can())
+            action.setText(f"&{verb} {step}" if step else f"&{verb}")
+            tip = f"{verb} {text()}" if step else f"Nothing to {verb.lower()}"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+
+    for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
+        signal.connect(lambda *_: update())
+    stack.indexChanged.connect(lambda *_: update())
+    update()
 
 
 def refresh_icons(window: QMainWindow, actions: dict[str, QAction]) -> None:

@@ -1,8 +1,13 @@
-"""The main window: four tabs over one workspace, actions from actions.py, a status bar with the database."""
+"""The main window: four tabs over one workspace, actions from actions.py, a status bar with the database.
+
+It also owns the workspace's undo history (Edit → Undo/Redo), the Due tasks dock with its reminder timer,
+and the Trash window.
+"""
 
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -18,18 +23,24 @@ from crm_desktop.services.deals import deal_summary
 from crm_desktop.services.errors import Cancelled
 from crm_desktop.services.maintenance import rolling_backup
 from crm_desktop.services.workspace import Workspace, is_empty, log_dir
-from crm_desktop.ui import demo_load
-from crm_desktop.ui.actions import build_actions, place_actions, refresh_icons
+from crm_desktop.ui import contact_tools, demo_load
+from crm_desktop.ui.actions import bind_undo, build_actions, place_actions, refresh_icons
 from crm_desktop.ui.cases.view import OPEN_QUEUE, CasesTab
 from crm_desktop.ui.contacts.new_contact_dialog import NewContactDialog
 from crm_desktop.ui.contacts.view import ContactsTab
+from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
 from crm_desktop.ui.errors import show_error
 from crm_desktop.ui.event_hub import CASES, CONTACTS, DEALS, SETTINGS, EventHub
 from crm_desktop.ui.formatting import Formatter
+from crm_desktop.ui.importing.wizard import ImportWizard
 from crm_desktop.ui.loyalty.view import LoyaltyTab
 from crm_desktop.ui.pipeline.view import PipelineTab
 from crm_desktop.ui.reports.summary import SummaryRangeDialog, default_filename, offer_open, start_summary_pdf
 from crm_desktop.ui.style import make_muted
+from crm_desktop.ui.tasks.controller import DueTasksController
+from crm_desktop.ui.tasks.reminders import Clock, system_clock
+from crm_desktop.ui.trash.dialog import TrashDialog
+from crm_desktop.ui.undo_stack import UndoStack
 from crm_desktop.ui.welcome import WelcomeDialog
 from crm_desktop.ui.window_state import restore_window, save_window
 from crm_desktop.ui.workers import ProgressDialog, Task, TaskRunner
@@ -50,17 +61,19 @@ class MainWindow(QMainWindow):
 
     database_requested = Signal(str)  # a file the user chose to open or create; the app switches to it
 
-    def __init__(self, db: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Workspace, parent: QWidget | None = None, *, clock: Clock = system_clock) -> None:
         super().__init__(parent)
         self.db = db
         self.hub = EventHub(self)
         self.hub.attach(db)
         self.runner = TaskRunner(db, self)
+        self.undo_stack = UndoStack(db, self)  # one history per workspace: a new database gets a new window
         self.fmt = Formatter.load(db)
         self.setWindowTitle(f"{self.fmt.business_name} — CRM Desktop")
         self.setMinimumSize(900, 560)
 
-        self.contacts = ContactsTab(db, self.hub, self.fmt)
+        self.contacts = ContactsTab(db, self.hub, self.fmt, undo=self.undo_stack, runner=self.runner)
+        self.contact_detail = contact_tools.attach_detail_pane(self)
         self.pipeline = PipelineTab(self.runner, self.hub, self.fmt)
         self.cases = CasesTab(db, self.hub, self.fmt)
         self.loyalty = LoyaltyTab(db, self.hub, self.fmt)
@@ -75,15 +88,21 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
+        self.due_tasks = DueTasksController(self, db, self.hub, self.fmt, self.undo_stack, self.runner, clock=clock)
+        tasks = self.due_tasks  # public parts, for tests and the menus
+        self.due_panel, self.due_dock, self.due_button = tasks.panel, tasks.dock, tasks.button
+        self.reminders, self.notifier = tasks.reminders, tasks.notifier
 
         self.action_map: dict[str, QAction] = build_actions(self)
         self.toolbar = place_actions(self, self.action_map)
+        bind_undo(self.action_map, self.undo_stack)
         self.location_label = make_muted(QLabel(self))
         self.location_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counts_label = make_muted(QLabel(self))
         self.location_label.setContentsMargins(8, 2, 8, 2)
         self.counts_label.setContentsMargins(8, 2, 12, 2)
         self.statusBar().addWidget(self.location_label, 1)
+        self.statusBar().addPermanentWidget(self.due_button)
         self.statusBar().addPermanentWidget(self.counts_label)
         self.statusBar().setSizeGripEnabled(False)
         self.location_label.setText(f"Database: {db.location}")
@@ -96,15 +115,26 @@ class MainWindow(QMainWindow):
         self.progress_dialog: ProgressDialog | None = None
         self.last_task: Task | None = None
         self.message_box: QMessageBox | None = None
+        self.import_wizard: ImportWizard | None = None
+        self.duplicates_dialog: DuplicatesDialog | None = None
+        self.trash_dialog: TrashDialog | None = None
 
         self.hub.changed.connect(self._on_changed)
+        self.due_panel.open_contact.connect(self.open_contact)
+        self.due_tasks.visibility_changed.connect(self.action_map["show_due_tasks"].setChecked)
 
     # --- start-up and shut-down --------------------------------------------------------------------
     def load(self) -> None:
         """Fill every tab from the database (tables now; the board arrives from the worker)."""
+        current = self.tabs.currentWidget()
         for tab in self.tab_list:
-            tab.refresh()
+            stale = getattr(tab, "mark_stale", None)
+            if tab is current or stale is None:
+                tab.refresh()
+            else:
+                stale()  # loaded when first shown: start-up pays for the visible tab only
         self._update_counts()
+        self.due_tasks.start()
 
     def start_rolling_backup(self) -> Task:
         """Today's daily and this week's weekly safety copy, taken on the worker (keeps 7 + 4)."""
@@ -138,6 +168,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window(self, self.tabs.currentIndex())
+        self.due_tasks.stop()
+        self.undo_stack.clear()  # its steps belong to this workspace only
         self.hub.detach()
         if not self.runner.shutdown():
             log.warning("background work still running at exit")
@@ -151,11 +183,17 @@ class MainWindow(QMainWindow):
     # --- action handlers (named in actions.py) -----------------------------------------------------
     def new_contact(self) -> NewContactDialog:
         self.tabs.setCurrentWidget(self.contacts)
-        dialog = NewContactDialog(self.db, self)
+        dialog = NewContactDialog(self.db, self, undo=self.undo_stack)
         dialog.accepted.connect(lambda: self.statusBar().showMessage("Contact created", 4000))
         self.new_contact_dialog = dialog
         dialog.open()
         return dialog
+
+    def import_contacts(self, path: Path | None = None) -> ImportWizard:
+        return contact_tools.import_contacts(self, path)
+
+    def find_duplicates(self) -> DuplicatesDialog:
+        return contact_tools.find_duplicates(self)
 
     def load_demo(self) -> Task:
         """Seed the demo business on the worker; the service refuses (Conflict) when data exists."""
@@ -190,6 +228,30 @@ class MainWindow(QMainWindow):
         name, _ = QFileDialog.getOpenFileName(self, "Open database", start, DATABASE_FILTER)
         if name:
             self.database_requested.emit(name)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def show_due_tasks(self, visible: bool = True) -> None:
+        """View → Due Tasks (and the status-bar count) show or hide the dock."""
+        self.due_tasks.show(visible)
+
+    def show_trash(self) -> TrashDialog:
+        """View → Trash: deleted contacts and organizations, restorable (non-modal, one window)."""
+        if self.trash_dialog is None:
+            self.trash_dialog = TrashDialog(self.db, self.hub, self.fmt, self.undo_stack, self)
+            self.trash_dialog.restored.connect(self._show_status)
+        if self.trash_dialog.isVisible():  # already open, maybe behind: bring it forward
+            self.trash_dialog.raise_()
+            self.trash_dialog.activateWindow()
+        self.trash_dialog.show()
+        return self.trash_dialog
+
+    def open_contact(self, contact_id: uuid.UUID) -> None:
+        contact_tools.open_contact(self, contact_id)
 
     def find(self) -> None:
         tab = self.tabs.currentWidget()
@@ -266,12 +328,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.fmt.business_name} — CRM Desktop")
         for tab in self.tab_list:
             tab.set_formatter(self.fmt)
+        self.due_tasks.set_formatter(self.fmt)
+        self.contact_detail.set_formatter(self.fmt)
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         if tables & SETTINGS and self.hub.initiator is not self:
             self._reload_formatter()
         if tables & STATUS_WATCHES:
             self._update_counts()
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
 
     def _update_counts(self) -> None:
         with self.db.read_session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
 
 from crm_desktop.ui.event_hub import EventHub
@@ -48,6 +49,7 @@ class TableTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 
+        self._stale = False  # data changed while hidden: reload when shown
         self.search.search_changed.connect(model.set_search)
         model.modelReset.connect(self._update_count)
         hub.changed.connect(self._on_changed)
@@ -58,7 +60,17 @@ class TableTab(QWidget):
         self.search.selectAll()
 
     def refresh(self) -> None:
+        self._stale = False
         self.model.reload()
+
+    def mark_stale(self) -> None:
+        """Reload on the next show instead of now (hidden tabs cost nothing at start-up or on every write)."""
+        self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     def set_formatter(self, fmt: Formatter) -> None:
         """Settings changed (locale, currency, region): redraw with the new formats."""
@@ -68,7 +80,7 @@ class TableTab(QWidget):
 
     def _on_changed(self, tables: frozenset[str]) -> None:
         if tables & self.WATCHES:
-            self.refresh()
+            self.refresh() if self.isVisible() else self.mark_stale()
 
     def _update_count(self) -> None:
         singular, plural = self.NOUN

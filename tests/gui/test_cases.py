@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from crm_desktop.services.cases import count_cases, list_cases
 from crm_desktop.services.vocab import OPEN_CASE_STATUSES
+
+
+@pytest.fixture(autouse=True)
+def _show_tab(window: Any) -> None:
+    """Hidden tabs load when first shown; these tests look at this one."""
+    window.tabs.setCurrentWidget(window.cases)
 
 
 def test_model_passes_modeltester(qtmodeltester: Any, window: Any) -> None:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from crm_desktop.services.loyalty import count_members, list_members, list_rewards, list_tiers
+
+
+@pytest.fixture(autouse=True)
+def _show_tab(window: Any) -> None:
+    """Hidden tabs load when first shown; these tests look at this one."""
+    window.tabs.setCurrentWidget(window.loyalty)
 
 
 def test_model_passes_modeltester(qtmodeltester: Any, window: Any) -> None:

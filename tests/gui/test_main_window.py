@@ -42,7 +42,10 @@ def test_a_change_reloads_only_the_views_that_show_it(qtbot: Any, window: Any, d
     with db.session() as session:
         create_contact(session=session, data=ContactInput(given_name="Hub", family_name="Test"))
     window.hub.notify({"points_entry"})
+    assert resets == {"contacts": 0, "cases": 0, "loyalty": 0}, "a hidden tab waits until it is shown"
+    window.tabs.setCurrentWidget(window.loyalty)
     assert resets == {"contacts": 0, "cases": 0, "loyalty": 1}
+    window.tabs.setCurrentWidget(window.contacts)
     window.hub.notify({"contact"})
     assert resets["contacts"] == 1
     with db.read_session() as session:
@@ -60,3 +63,23 @@ def test_geometry_and_tab_are_saved_on_close(qtbot: Any, window: Any) -> None:
     settings = qsettings()
     assert settings.value("window/tab") in (2, "2")
     assert settings.value("window/geometry") is not None
+
+
+def test_choosing_a_contact_shows_it_in_the_detail_pane(qtbot: Any, window: Any, db: Any) -> None:
+    tab = window.contacts
+    tab.table.selectRow(1)
+    expected = tab.model.row_id(1)
+    qtbot.waitUntil(lambda: window.contact_detail.contact_id == expected, timeout=5_000)
+    other = tab.model.row_id(2)
+    window.open_contact(other)
+    qtbot.waitUntil(lambda: window.contact_detail.contact_id == other, timeout=5_000)
+    assert window.tabs.currentWidget() is window.contacts
+
+
+def test_import_and_duplicates_open_from_the_menus(qtbot: Any, window: Any) -> None:
+    window.action_map["import_contacts"].trigger()
+    assert window.import_wizard is not None and window.import_wizard.isVisible()
+    window.import_wizard.close()
+    window.action_map["find_duplicates"].trigger()
+    assert window.duplicates_dialog is not None and window.duplicates_dialog.isVisible()
+    window.duplicates_dialog.close()

@@ -127,11 +127,13 @@ class ChannelListEditor(QWidget):
             self._drop(row)
         if self.primary_row is not None:
             self.primary_row.value.setText(self._shown(primary))
+            self.primary_row.value.setCursorPosition(0)  # show the start of a long address, not its end
             self.primary_row.box.clear_hint()
         for channel in channels:
             row = self._new_row(primary=False)
             row.channel_id = channel.id
             row.value.setText(self._shown(channel.value))
+            row.value.setCursorPosition(0)
             row.label.setCurrentText(channel.label or "")
 
     def _shown(self, stored: str | None) -> str:

@@ -1,0 +1,51 @@
+"""The window's contact tools (import, export, find duplicates), kept out of main_window.py."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
+from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog, open_duplicates
+from crm_desktop.ui.importing.wizard import ImportWizard, open_import_wizard
+
+if TYPE_CHECKING:
+    from crm_desktop.ui.main_window import MainWindow
+
+
+DETAIL_WIDTH = 480
+
+
+def attach_detail_pane(window: MainWindow) -> ContactDetailPane:
+    """Put the contact detail pane beside the contacts list; it follows the current row."""
+    tab = window.contacts
+    pane = ContactDetailPane(window.db, window.hub, window.fmt, window.undo_stack, tab)
+    pane.setMinimumWidth(360)
+    tab.splitter.addWidget(pane)
+    tab.splitter.setStretchFactor(1, 0)
+    tab.splitter.setSizes([max(tab.width() - DETAIL_WIDTH, 600), DETAIL_WIDTH])
+    tab.current_contact_changed.connect(pane.show_contact)
+    return pane
+
+
+def open_contact(window: MainWindow, contact_id: uuid.UUID) -> None:
+    """Show one contact (from a due task or a search elsewhere) in the Contacts tab's detail pane."""
+    window.tabs.setCurrentWidget(window.contacts)
+    window.contact_detail.show_contact(contact_id)
+
+
+def import_contacts(window: MainWindow, path: Path | None = None) -> ImportWizard:
+    """File → Import Contacts…: the CSV/vCard wizard (non-modal; the import runs on the worker)."""
+    window.tabs.setCurrentWidget(window.contacts)
+    wizard = open_import_wizard(window, window.db, window.runner, window.undo_stack, path=path)
+    wizard.imported.connect(lambda report: window.statusBar().showMessage(report.summary(), 8000))
+    window.import_wizard = wizard
+    return wizard
+
+
+def find_duplicates(window: MainWindow) -> DuplicatesDialog:
+    """Edit → Find Duplicates…: groups found on the worker, merged through the undo stack."""
+    dialog = open_duplicates(window, window.db, window.runner, window.undo_stack)
+    window.duplicates_dialog = dialog
+    return dialog
