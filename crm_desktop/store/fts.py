@@ -11,10 +11,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, literal_column, select, text
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import Connection
 
 INDEXED_TABLES = frozenset({"contact", "contact_channel", "organization"})
 CHUNK = 500
+DENSE_SHARE = 0.2  # when a search matches this share of contacts, walk the list's order testing each row
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS contact_search (
@@ -116,8 +119,7 @@ def _like_pattern(token: str) -> str:
 
 def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnElement[bool] | None:
     """A WHERE clause keeping contacts whose name, email, phone, organization, tags or notes match."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in search)  # NUL and friends break FTS5
-    tokens = cleaned.split()
+    tokens = _tokens(search)
     if not tokens:
         return None
     long_tokens = [t for t in tokens if len(t) >= 3]
@@ -137,6 +139,52 @@ def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnEleme
     where = text(" AND ".join(conditions)).bindparams(**params)
     matching = select(literal_column("s.contact_id")).select_from(text("contact_search AS s")).where(where)
     return id_column.in_(matching)
+
+
+def _tokens(search: str) -> list[str]:
+    return "".join(ch if ch.isprintable() else " " for ch in search).split()  # NUL and friends break FTS5
+
+
+def match_query(search: str) -> str | None:
+    """The FTS5 query for a search made only of words a trigram index can look up; None otherwise."""
+    tokens = _tokens(search)
+    if not tokens or any(len(t) < 3 for t in tokens):
+        return None
+    return " ".join(quote_token(t) for t in tokens)
+
+
+def match_count(conn: Connection, search: str) -> int | None:
+    """How many live contacts the search matches, straight from the index (None: not an index-only search)."""
+    query = match_query(search)
+    if query is None or not is_supported(conn):
+        return None
+    return int(
+        conn.exec_driver_sql("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH ?", (query,)).scalar_one()
+    )
+
+
+def is_dense(conn: Connection, matches: int) -> bool:
+    """True when `matches` is a large share of the indexed contacts (the newest rowid estimates how many)."""
+    indexed = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM contact_search").scalar_one()
+    return matches > 0 and matches >= DENSE_SHARE * indexed
+
+
+def contact_match_exists(search: str, id_column: ColumnElement[Any]) -> ColumnElement[bool]:
+    """The same test as `contact_id_filter`, row by row: for searches that match most contacts.
+
+    Building the set of 70,000 matching ids costs more than walking the list in its sort order and
+    asking the index about each row until a page is full (measured: 160 ms against 7 ms).
+    """
+    query = match_query(search)
+    assert query is not None, "only for index-only searches"
+    search_rows = sql_table("contact_search", sql_column("rowid"), sql_column("contact_id")).alias("s")
+    index = sql_table("contact_fts", sql_column("rowid"), sql_column("contact_fts")).alias("f")
+    correlated = (
+        select(literal_column("1"))
+        .select_from(search_rows.join(index, index.c.rowid == search_rows.c.rowid))
+        .where(search_rows.c.contact_id == id_column, index.c.contact_fts.op("MATCH")(bindparam("dense_q", query)))
+    )
+    return correlated.exists()
 
 
 def check(conn: Connection) -> list[str]:

@@ -282,3 +282,21 @@ def test_organizations_rows_figures_search_and_sorts(session: Session, book: dic
     assert [(d.title, d.status, d.contact_name) for d in deals] == [("Grinder", "won", "Bob")]
     with pytest.raises(ValidationError):
         list_organization_rows(session=session, sort_key="size")
+
+
+@pytest.mark.parametrize("search", ["acme", "zeta.io", "bob", "020 7946", "Lovelace acme", "nobody-matches"])
+@pytest.mark.parametrize("extra", [ContactFilter(), ContactFilter(lead_statuses=("open", "contacted"))])
+def test_searches_matching_most_contacts_give_the_same_answer(
+    session: Session, book: dict[str, Any], monkeypatch: pytest.MonkeyPatch, search: str, extra: ContactFilter
+) -> None:
+    """Broad searches walk the list and ask the index row by row; the rows and the total must not change."""
+    from crm_desktop.store import fts
+
+    f = replace(extra, search=search)
+    sparse = first_page(session=session, filter=f, limit=3)
+    sparse_all = [r.id for r in list_contacts(session=session, filter=f)]
+    monkeypatch.setattr(fts, "DENSE_SHARE", 0.0)
+    dense = first_page(session=session, filter=f, limit=3)
+    assert [r.id for r in dense.rows] == [r.id for r in sparse.rows]
+    assert dense.total == sparse.total == count_contacts(session=session, filter=f)
+    assert [r.id for r in list_contacts(session=session, filter=f)] == sparse_all
