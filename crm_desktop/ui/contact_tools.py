@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
+from crm_desktop.ui.contacts.record_actions import RecordActions
 from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog, open_duplicates
 from crm_desktop.ui.importing.wizard import ImportWizard, open_import_wizard
 
@@ -27,6 +28,11 @@ def attach_detail_pane(window: MainWindow) -> ContactDetailPane:
     tab.splitter.setSizes([max(tab.width() - DETAIL_WIDTH, 600), DETAIL_WIDTH])
     tab.current_contact_changed.connect(pane.show_contact)
     return pane
+
+
+def attach_record_actions(window: MainWindow) -> RecordActions:
+    """Convert to deal, lead status, export and erase: in the detail pane's Actions menu and the row menu."""
+    return RecordActions(window)
 
 
 def open_contact(window: MainWindow, contact_id: uuid.UUID) -> None:

@@ -31,6 +31,7 @@ from crm_desktop.ui.contacts.view import ContactsTab
 from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
 from crm_desktop.ui.errors import show_error
 from crm_desktop.ui.event_hub import CASES, CONTACTS, DEALS, SETTINGS, EventHub
+from crm_desktop.ui.export_actions import ExportActions
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.importing.wizard import ImportWizard
 from crm_desktop.ui.loyalty.view import LoyaltyTab
@@ -74,6 +75,8 @@ class MainWindow(QMainWindow):
 
         self.contacts = ContactsTab(db, self.hub, self.fmt, undo=self.undo_stack, runner=self.runner)
         self.contact_detail = contact_tools.attach_detail_pane(self)
+        self.record_actions = contact_tools.attach_record_actions(self)
+        self.exports = ExportActions(self)  # File → Export Contacts… / Export Workspace…
         self.pipeline = PipelineTab(self.runner, self.hub, self.fmt)
         self.cases = CasesTab(db, self.hub, self.fmt)
         self.loyalty = LoyaltyTab(db, self.hub, self.fmt)
@@ -191,6 +194,12 @@ class MainWindow(QMainWindow):
 
     def import_contacts(self, path: Path | None = None) -> ImportWizard:
         return contact_tools.import_contacts(self, path)
+
+    def export_contacts(self) -> Task | None:
+        return self.exports.export_contacts()
+
+    def export_workspace(self) -> Task | None:
+        return self.exports.export_workspace()
 
     def find_duplicates(self) -> DuplicatesDialog:
         return contact_tools.find_duplicates(self)
