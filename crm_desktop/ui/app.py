@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -26,13 +26,16 @@ except ImportError:  # pragma: no cover - the lead's module is optional for the 
 log = logging.getLogger("crm_desktop.ui")
 
 
-class _SchemeWatcher(QObject):
-    """Re-applies the style sheet when the system switches light/dark (palette() is resolved once)."""
+def _follow_color_scheme(app: QApplication) -> None:
+    """Re-apply the style sheet when the system switches light/dark (palette() is resolved once).
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ApplicationPaletteChange and isinstance(watched, QApplication):
-            QTimer.singleShot(0, lambda: apply_style(watched))
-        return False
+    A signal, not an application-wide event filter: such a filter runs Python for every event of every
+    widget (11,000 while the window is built).
+    """
+    if app.property("crm_follows_scheme"):
+        return
+    app.setProperty("crm_follows_scheme", True)
+    app.styleHints().colorSchemeChanged.connect(lambda _scheme: QTimer.singleShot(0, lambda: apply_style(app)))
 
 
 def make_application() -> QApplication:
@@ -47,8 +50,7 @@ def make_application() -> QApplication:
     QGuiApplication.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
     apply_style(app)
-    if app.findChild(_SchemeWatcher) is None:
-        app.installEventFilter(_SchemeWatcher(app))
+    _follow_color_scheme(app)
     return app
 
 

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
 from crm_desktop.ui.contacts.record_actions import RecordActions
-from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog, open_duplicates
-from crm_desktop.ui.importing.wizard import ImportWizard, open_import_wizard
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the wizard and the duplicates dialog load on first use, not at every start
+    from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
+    from crm_desktop.ui.importing.wizard import ImportWizard
     from crm_desktop.ui.main_window import MainWindow
 
 
@@ -43,6 +43,8 @@ def open_contact(window: MainWindow, contact_id: uuid.UUID) -> None:
 
 def import_contacts(window: MainWindow, path: Path | None = None) -> ImportWizard:
     """File → Import Contacts…: the CSV/vCard wizard (non-modal; the import runs on the worker)."""
+    from crm_desktop.ui.importing.wizard import open_import_wizard
+
     window.tabs.setCurrentWidget(window.contacts)
     wizard = open_import_wizard(window, window.db, window.runner, window.undo_stack, path=path)
     wizard.imported.connect(lambda report: window.statusBar().showMessage(report.summary(), 8000))
@@ -52,6 +54,8 @@ def import_contacts(window: MainWindow, path: Path | None = None) -> ImportWizar
 
 def find_duplicates(window: MainWindow) -> DuplicatesDialog:
     """Edit → Find Duplicates…: groups found on the worker, merged through the undo stack."""
+    from crm_desktop.ui.duplicates.review_dialog import open_duplicates
+
     dialog = open_duplicates(window, window.db, window.runner, window.undo_stack)
     window.duplicates_dialog = dialog
     return dialog

@@ -10,7 +10,7 @@ import logging
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
@@ -28,12 +28,10 @@ from crm_desktop.ui.actions import bind_undo, build_actions, place_actions, refr
 from crm_desktop.ui.cases.view import OPEN_QUEUE, CasesTab
 from crm_desktop.ui.contacts.new_contact_dialog import NewContactDialog
 from crm_desktop.ui.contacts.view import ContactsTab
-from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
 from crm_desktop.ui.errors import show_error
 from crm_desktop.ui.event_hub import CASES, CONTACTS, DEALS, SETTINGS, EventHub
 from crm_desktop.ui.export_actions import ExportActions
 from crm_desktop.ui.formatting import Formatter
-from crm_desktop.ui.importing.wizard import ImportWizard
 from crm_desktop.ui.loyalty.view import LoyaltyTab
 from crm_desktop.ui.pipeline.view import PipelineTab
 from crm_desktop.ui.reports.summary import SummaryRangeDialog, default_filename, offer_open, start_summary_pdf
@@ -45,6 +43,10 @@ from crm_desktop.ui.undo_stack import UndoStack
 from crm_desktop.ui.welcome import WelcomeDialog
 from crm_desktop.ui.window_state import restore_window, save_window
 from crm_desktop.ui.workers import ProgressDialog, Task, TaskRunner
+
+if TYPE_CHECKING:
+    from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
+    from crm_desktop.ui.importing.wizard import ImportWizard
 
 log = logging.getLogger("crm_desktop.ui")
 STATUS_WATCHES = CONTACTS | DEALS | CASES | SETTINGS
