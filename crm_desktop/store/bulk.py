@@ -46,8 +46,8 @@ def bulk_insert(
     ctx: JournalContext = session.info[INFO_KEY]
     table: Table = model.__table__
     conn = session.connection()
-    defaults = column_defaults(model)
-    batch = [{**{k: f() for k, f in defaults.items() if k not in r}, **r} for r in rows]
+    constants, factories = _row_defaults(model)
+    batch = [{**constants, **{k: f() for k, f in factories if k not in r}, **r} for r in rows]
     if not batch:
         return 0
     hlc = ctx.clock.now()
@@ -69,9 +69,8 @@ def _sqlite_insert(
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         last_rowid = cursor.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table.name}"').fetchone()[0]
-        pairs = plan.pairs
-        stored = [tuple([None if (v := row.get(n)) is None else convert(v) for n, convert in pairs]) for row in batch]
-        cursor.executemany(plan.insert_sql, stored)
+        columns = [_stored_column([row.get(name) for row in batch], convert) for name, convert in plan.pairs]
+        cursor.executemany(plan.insert_sql, zip(*columns, strict=True))
         params = (hlc, ctx.clock.device_id, ctx.user_id, last_rowid)
         cursor.execute(plan.journal_sql, params)
         if clocks:  # a bulk load fills the clocks once, at its end
@@ -82,6 +81,35 @@ def _sqlite_insert(
             )
     finally:
         cursor.close()
+
+
+@cache
+def _row_defaults(model: type[Any]) -> tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]:
+    """A model's constant defaults (merged into each row at C speed) and its factories (called per row)."""
+    fields = model.model_fields
+    defaults = column_defaults(model)
+    constants = {name: make() for name, make in defaults.items() if fields[name].default_factory is None}
+    factories = tuple((name, make) for name, make in defaults.items() if fields[name].default_factory is not None)
+    return constants, factories
+
+
+def _stored_column(values: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """One column's values as SQLite stores them; with the converters below, for which equal values give equal
+    results, a value repeated down the column (one clock reading in every created_at) is converted once."""
+    if convert is _as_is:
+        return values
+    if convert not in _MEMO_SAFE:
+        return [None if value is None else convert(value) for value in values]
+    memo: dict[Any, Any] = {}
+    stored = []
+    for value in values:
+        if value is None:
+            stored.append(None)
+        elif value in memo:
+            stored.append(memo[value])
+        else:
+            stored.append(memo.setdefault(value, convert(value)))
+    return stored
 
 
 def _portable_insert(
@@ -172,6 +200,9 @@ def _stored_uuid(value: uuid.UUID | str) -> str:
 
 def _as_is(value: Any) -> Any:
     return value
+
+
+_MEMO_SAFE = frozenset({_stored_datetime, _stored_uuid, date.isoformat, int})
 
 
 @contextmanager

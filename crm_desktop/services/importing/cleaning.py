@@ -14,16 +14,20 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
+
+import phonenumbers
 
 from crm_desktop.domain import Contact, Organization
 from crm_desktop.domain.enums import LeadStatus, LifecycleStage
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services import _validate as v
 from crm_desktop.services.importing import formats
+from crm_desktop.services.importing.emails import clean_email
 from crm_desktop.services.importing.fields import ContactRecord
 
+phonenumbers.enable_pattern_cache()  # keep its compiled metadata patterns: an import checks thousands of numbers
 _TEXT = ("title", "city", "region", "postal_code", "source", "external_ref", "consent_how")
 
 
@@ -108,7 +112,7 @@ def clean_record(record: ContactRecord, lookups: Lookups) -> CleanContact:
     _crm_fields(clean, values, lookups)
     for key in _TEXT:
         if key in values:
-            clean.fields[key] = v.clean_text(values[key], field=key, model=Contact)
+            clean.fields[key] = _text(values[key], field=key, model=Contact)
     if "source" not in clean.fields and lookups.source:
         clean.fields["source"] = lookups.source
     notes = "\n\n".join(n for n in record.notes if n)
@@ -123,19 +127,35 @@ def clean_record(record: ContactRecord, lookups: Lookups) -> CleanContact:
     return clean
 
 
+@cache
+def _limit(model: type[Any], key: str) -> int | None:
+    return v.max_length(model, key)
+
+
+def _text(value: str, *, field: str, model: type[Any]) -> str | None:
+    """`_validate.clean_text` for text, with each column's length limit looked up once per run."""
+    text = value.strip()
+    if not text:
+        return None
+    limit = _limit(model, field)
+    if limit is not None and len(text) > limit:
+        return v.clean_text(value, field=field, model=model)  # refuses it, in the shared wording
+    return text
+
+
 def _names(clean: CleanContact, values: Mapping[str, str]) -> None:
     given = " ".join(values[k].strip() for k in ("given_name", "middle_name") if values.get(k, "").strip())
     family = values.get("family_name", "")
     for key, text in (("given_name", given), ("family_name", family)):
         if text.strip():
-            clean.fields[key] = v.clean_text(text, field=key, model=Contact)
+            clean.fields[key] = _text(text, field=key, model=Contact)
     if values.get("organization", "").strip():
-        clean.organization = v.clean_text(values["organization"], field="organization", model=Organization)
+        clean.organization = _text(values["organization"], field="organization", model=Organization)
         if clean.organization and len(clean.organization) > 300:
             raise ValidationError("Organization is too long (at most 300 characters)", field="organization")
     display = values.get("display_name", "").strip()
     if display:
-        clean.fields["display_name"] = v.clean_text(display, field="display_name", model=Contact)
+        clean.fields["display_name"] = _text(display, field="display_name", model=Contact)
 
 
 def derive_display_name(fields: Mapping[str, Any]) -> str | None:
@@ -150,7 +170,7 @@ def _emails(clean: CleanContact, emails: list[tuple[str, str | None]]) -> None:
     seen: set[str] = set()
     for raw, label in emails:
         try:
-            email = v.clean_email(raw)
+            email = clean_email(raw)
         except ValidationError as exc:
             problems.append(str(exc))
             continue
@@ -217,7 +237,7 @@ def _address(clean: CleanContact, values: Mapping[str, str]) -> None:
     lines = [values.get(k, "") for k in ("street", "street_2")]
     street = ", ".join(part.strip() for line in lines for part in line.splitlines() if part.strip())
     if street:
-        clean.fields["street"] = v.clean_text(street, field="street", model=Contact)
+        clean.fields["street"] = _text(street, field="street", model=Contact)
     country = values.get("country", "").strip()
     if country:
         code = formats.country_code(country)
