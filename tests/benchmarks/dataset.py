@@ -115,10 +115,20 @@ def scratch_copy(source: Path, directory: Path, name: str) -> Path:
     wal = source.with_name(source.name + "-wal")
     if not wal.exists() or wal.stat().st_size == 0:
         shutil.copyfile(source, target)
-        return target
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    else:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+    _flush(target)
     return target
+
+
+def _flush(path: Path) -> None:
+    """Write the copy to disk now: otherwise the first fsync of a timed write pays for gigabytes of copy."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def table_copy(source: Path, directory: Path, name: str, table: str) -> Path:
