@@ -7,7 +7,6 @@ safe; contacts in the Trash are not indexed and are searched with LIKE instead.
 
 from __future__ import annotations
 
-import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -42,7 +41,6 @@ __all__ = [
 ]  # fmt: skip
 
 _CONTACT_ID = cast("ColumnElement[object]", Contact.id)
-_LAST_CHAR = "\U0010ffff"  # sorts after any text: "ab" <= x < "ab" + this is "x starts with ab"
 
 
 @dataclass(frozen=True)
@@ -114,42 +112,17 @@ def _words(text: str) -> list[str]:
     return "".join(ch if ch.isprintable() else " " for ch in text).split()
 
 
-def _starts_with(token: str, *, walk: bool = False) -> ColumnElement[bool]:
-    """A name, family name or email starting with `token` in any letter case, as index range scans.
-
-    With `walk`, the columns are wrapped in unary + so that no index serves the test: the list's own
-    sort index is walked instead, and each row is checked.
-    """
-    variants = sorted({"".join(p) for p in itertools.product(*({c.lower(), c.upper()} for c in token))})
-    names = ("display_name", "family_name", "email")
-    columns: tuple[Any, ...] = (
-        tuple(literal_column(f"+contact.{n}", String) for n in names)
-        if walk
-        else (col(Contact.display_name), col(Contact.family_name), col(Contact.email))
-    )
-    return or_(*(and_(c >= start, c < start + _LAST_CHAR) for c in columns for start in variants))
-
-
-def _live_search(text: str, dense: bool = False, walk: bool = False) -> ColumnElement[bool] | None:
-    """The FTS index, except when every word is shorter than a trigram: then names and emails starting with them.
-
-    One or two letters match most of 100,000 contacts anywhere inside a word, which costs a full scan
-    (0.2 s) and helps nobody; as the first letters of a name they are an index look-up.
-    """
-    tokens = _words(text)
-    if tokens and all(len(t) < 3 for t in tokens):
-        # One letter matches a good share of contacts: for a page, walk the list in its sort order and test
-        # each row (unary + keeps SQLite from gathering and sorting all 14,000 matches: 10 ms instead of 50).
-        walk = walk and len(tokens) == 1 and len(tokens[0]) == 1
-        return and_(*(_starts_with(t, walk=walk) for t in tokens))
+def _live_search(text: str, dense: bool = False) -> ColumnElement[bool] | None:
+    """Live contacts through the search indexes: words of 3+ letters anywhere (trigrams), 1-2 letters at
+    the start of a word; `dense` tests row by row, for searches that match a large share of contacts."""
     if dense:
         return fts.contact_match_exists(text, _CONTACT_ID)
     return contact_id_filter(text, _CONTACT_ID)
 
 
-def _text_search(text: str, trash: str, dense: bool = False, walk: bool = False) -> ColumnElement[bool] | None:
+def _text_search(text: str, trash: str, dense: bool = False) -> ColumnElement[bool] | None:
     """Live contacts through the FTS index; trashed ones (not indexed) by LIKE on name, email, phone."""
-    live = _live_search(text, dense, walk) if trash != "only" else None
+    live = _live_search(text, dense) if trash != "only" else None
     if trash == "hide" or not text.split():
         return live
     likes: list[ColumnElement[bool]] = [col(Contact.deleted_at).is_not(None)]
@@ -209,16 +182,14 @@ def _dense_total(session: Session, f: ContactFilter) -> int | None:
     return found if found is not None and fts.is_dense(conn, found) else None
 
 
-def _conditions(
-    f: ContactFilter, *, hint: bool = False, dense: bool = False, walk: bool = False
-) -> list[ColumnElement[bool]]:
+def _conditions(f: ContactFilter, *, hint: bool = False, dense: bool = False) -> list[ColumnElement[bool]]:
     deleted = col(Contact.deleted_at)
     conditions: list[ColumnElement[bool]] = []
     if f.trash == "hide":
         conditions.append(deleted.is_(None))
     elif f.trash == "only":
         conditions.append(deleted.is_not(None))
-    searched = _text_search(f.search.strip(), f.trash, dense, walk)
+    searched = _text_search(f.search.strip(), f.trash, dense)
     if searched is not None:
         conditions.append(searched)
     if f.lifecycle_stages:
@@ -285,7 +256,7 @@ def _page_ids(
         stmt = joins[sort_key](stmt)
     # Literal numbers (checked ints): with a bound LIMIT, SQLite's planner walks an index and looks up every row.
     hint = session.get_bind().dialect.name == "sqlite"
-    conditions = _conditions(f, hint=hint, dense=dense, walk=not total)
+    conditions = _conditions(f, hint=hint, dense=dense)
     stmt = stmt.where(*conditions).order_by(*keys).limit(literal_column(str(int(limit))))
     found = list(session.exec(stmt.offset(literal_column(str(int(offset))))))
     return [r[0] for r in found], (int(found[0][1]) if found else None) if total else None
@@ -344,9 +315,6 @@ def first_page(
         ids, _ = _page_ids(session, f, sort_key, descending, limit, 0, dense=True)
         total = dense_total if f.is_empty() else count_contacts(session=session, filter=f)
         return ContactPage(_rows(session, ids), total)
-    if len(_words(f.search)) == 1 and len(f.search.strip()) == 1:  # a page by walking, a count by index
-        ids, _ = _page_ids(session, f, sort_key, descending, limit, 0)
-        return ContactPage(_rows(session, ids), count_contacts(session=session, filter=f))
     ids, counted = _page_ids(session, f, sort_key, descending, limit, 0, total=True)
     return ContactPage(_rows(session, ids), counted or 0)
 

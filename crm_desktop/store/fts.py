@@ -1,8 +1,10 @@
-"""Contact search (DESIGN §5): an FTS5 trigram index kept current from the journal hook.
+"""Contact search (DESIGN §5): FTS5 indexes kept current from the journal hook.
 
-`contact_search` holds one row of searchable text per live contact; `contact_fts` indexes it as
-external content. User text never reaches MATCH raw: every token is quoted, and tokens shorter than
-a trigram fall back to LIKE, so quotes, `*`, `AND`, `-` or emoji in a search box cannot raise.
+`contact_search` holds one row of searchable text per live contact; `contact_fts` indexes it by
+trigrams (words of 3+ letters match anywhere) and `contact_words` by word starts (1-2 letters match the
+start of a word in the name, an e-mail, a phone or the organization), both as external content.
+User text never reaches MATCH raw: every token is quoted, so quotes, `*`, `AND`, `-` or emoji in a
+search box cannot raise.
 """
 
 from __future__ import annotations
@@ -19,6 +21,18 @@ INDEXED_TABLES = frozenset({"contact", "contact_channel", "organization"})
 CHUNK = 500
 DENSE_SHARE = 0.2  # when a search matches this share of contacts, walk the list's order testing each row
 
+# Word starts, for searches of one or two letters (a trigram index cannot look those up).
+WORDS_SCHEMA = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS contact_words USING fts5(
+        name, emails, phones, organization, content='contact_search', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2')""",
+    """CREATE TRIGGER IF NOT EXISTS contact_words_ai AFTER INSERT ON contact_search BEGIN
+        INSERT INTO contact_words(rowid, name, emails, phones, organization)
+        VALUES (new.rowid, new.name, new.emails, new.phones, new.organization); END""",
+    """CREATE TRIGGER IF NOT EXISTS contact_words_ad AFTER DELETE ON contact_search BEGIN
+        INSERT INTO contact_words(contact_words, rowid, name, emails, phones, organization)
+        VALUES ('delete', old.rowid, old.name, old.emails, old.phones, old.organization); END""",
+)
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS contact_search (
         rowid INTEGER PRIMARY KEY, contact_id CHAR(32) NOT NULL UNIQUE,
@@ -33,8 +47,12 @@ SCHEMA = (
         INSERT INTO contact_fts(contact_fts, rowid, name, emails, phones, organization, tags, notes)
         VALUES ('delete', old.rowid, old.name, old.emails, old.phones, old.organization, old.tags,
                 old.notes); END""",
+    *WORDS_SCHEMA,
 )
 DROP = (
+    "DROP TRIGGER IF EXISTS contact_words_ad",
+    "DROP TRIGGER IF EXISTS contact_words_ai",
+    "DROP TABLE IF EXISTS contact_words",
     "DROP TRIGGER IF EXISTS contact_search_ad",
     "DROP TRIGGER IF EXISTS contact_search_ai",
     "DROP TABLE IF EXISTS contact_fts",
@@ -105,16 +123,12 @@ def rebuild(conn: Connection) -> None:
     conn.exec_driver_sql("DELETE FROM contact_search")
     conn.exec_driver_sql(_SEARCH_ROWS)
     conn.exec_driver_sql("INSERT INTO contact_fts(contact_fts) VALUES ('rebuild')")
+    conn.exec_driver_sql("INSERT INTO contact_words(contact_words) VALUES ('rebuild')")
 
 
 def quote_token(token: str) -> str:
     """An FTS5 string literal: the token in double quotes, inner quotes doubled."""
     return '"' + token.replace('"', '""') + '"'
-
-
-def _like_pattern(token: str) -> str:
-    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnElement[bool] | None:
@@ -129,7 +143,11 @@ def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnEleme
     if long_tokens:
         conditions.append("s.rowid IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :fts_q)")
         params["fts_q"] = " ".join(quote_token(t) for t in long_tokens)
-    for index, token in enumerate(short_tokens):
+    starts = [w for w in (_word_start(t) for t in short_tokens) if w]
+    if starts:  # the start of a word in the name, an e-mail, a phone or the organization
+        conditions.append("s.rowid IN (SELECT rowid FROM contact_words WHERE contact_words MATCH :words_q)")
+        params["words_q"] = " ".join(quote_token(w) + "*" for w in starts)
+    for index, token in enumerate(t for t in short_tokens if not _word_start(t)):  # "?", "€", 🙂: anywhere
         key = f"like_{index}"
         conditions.append(
             f"(s.name LIKE :{key} ESCAPE '\\' OR s.emails LIKE :{key} ESCAPE '\\' "
@@ -145,22 +163,34 @@ def _tokens(search: str) -> list[str]:
     return "".join(ch if ch.isprintable() else " " for ch in search).split()  # NUL and friends break FTS5
 
 
-def match_query(search: str) -> str | None:
-    """The FTS5 query for a search made only of words a trigram index can look up; None otherwise."""
+def _word_start(token: str) -> str:
+    """A 1-2 character word as the word-start index sees it: letters and digits only ("" for "?!" or 🙂)."""
+    return "".join(ch for ch in token if ch.isalnum())
+
+
+def _like_pattern(token: str) -> str:
+    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def match_query(search: str) -> tuple[str, str] | None:
+    """(index table, FTS5 query) for a search one index answers alone: all words of 3+ letters (trigrams)
+    or all of 1-2 letters (word starts); None for a mix or nothing."""
     tokens = _tokens(search)
-    if not tokens or any(len(t) < 3 for t in tokens):
-        return None
-    return " ".join(quote_token(t) for t in tokens)
+    if tokens and all(len(t) >= 3 for t in tokens):
+        return "contact_fts", " ".join(quote_token(t) for t in tokens)
+    if tokens and all(len(t) < 3 and _word_start(t) for t in tokens):
+        return "contact_words", " ".join(quote_token(_word_start(t)) + "*" for t in tokens)
+    return None
 
 
 def match_count(conn: Connection, search: str) -> int | None:
-    """How many live contacts the search matches, straight from the index (None: not an index-only search)."""
-    query = match_query(search)
-    if query is None or not is_supported(conn):
+    """How many live contacts the search matches, straight from the index (None: not a one-index search)."""
+    found = match_query(search)
+    if found is None or not is_supported(conn):
         return None
-    return int(
-        conn.exec_driver_sql("SELECT count(*) FROM contact_fts WHERE contact_fts MATCH ?", (query,)).scalar_one()
-    )
+    index, query = found
+    return int(conn.exec_driver_sql(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (query,)).scalar_one())
 
 
 def is_dense(conn: Connection, matches: int) -> bool:
@@ -175,14 +205,15 @@ def contact_match_exists(search: str, id_column: ColumnElement[Any]) -> ColumnEl
     Building the set of 70,000 matching ids costs more than walking the list in its sort order and
     asking the index about each row until a page is full (measured: 160 ms against 7 ms).
     """
-    query = match_query(search)
-    assert query is not None, "only for index-only searches"
+    found = match_query(search)
+    assert found is not None, "only for one-index searches"
+    name, query = found
     search_rows = sql_table("contact_search", sql_column("rowid"), sql_column("contact_id")).alias("s")
-    index = sql_table("contact_fts", sql_column("rowid"), sql_column("contact_fts")).alias("f")
+    index = sql_table(name, sql_column("rowid"), sql_column(name)).alias("f")
     correlated = (
         select(literal_column("1"))
         .select_from(search_rows.join(index, index.c.rowid == search_rows.c.rowid))
-        .where(search_rows.c.contact_id == id_column, index.c.contact_fts.op("MATCH")(bindparam("dense_q", query)))
+        .where(search_rows.c.contact_id == id_column, index.c[name].op("MATCH")(bindparam("dense_q", query)))
     )
     return correlated.exists()
 
@@ -193,6 +224,7 @@ def check(conn: Connection) -> list[str]:
         return []
     try:
         conn.exec_driver_sql("INSERT INTO contact_fts(contact_fts, rank) VALUES ('integrity-check', 1)")
+        conn.exec_driver_sql("INSERT INTO contact_words(contact_words, rank) VALUES ('integrity-check', 1)")
     except Exception as exc:  # sqlite reports corruption as a generic DatabaseError
         return [f"search index: {exc}"]
     live = conn.exec_driver_sql("SELECT count(*) FROM contact WHERE deleted_at IS NULL").scalar_one()

@@ -284,7 +284,9 @@ def test_organizations_rows_figures_search_and_sorts(session: Session, book: dic
         list_organization_rows(session=session, sort_key="size")
 
 
-@pytest.mark.parametrize("search", ["acme", "zeta.io", "bob", "020 7946", "Lovelace acme", "nobody-matches"])
+@pytest.mark.parametrize(
+    "search", ["acme", "zeta.io", "bob", "020 7946", "Lovelace acme", "nobody-matches", "bo", "A", "bo an"]
+)
 @pytest.mark.parametrize("extra", [ContactFilter(), ContactFilter(lead_statuses=("open", "contacted"))])
 def test_searches_matching_most_contacts_give_the_same_answer(
     session: Session, book: dict[str, Any], monkeypatch: pytest.MonkeyPatch, search: str, extra: ContactFilter

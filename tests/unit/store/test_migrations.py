@@ -9,7 +9,8 @@ from sqlmodel import SQLModel
 from crm_desktop.store import Database
 
 SEARCH_TABLES = {"contact_search", "contact_fts", "contact_fts_data", "contact_fts_idx", "contact_fts_docsize",
-                 "contact_fts_config", "alembic_version"}  # fmt: skip
+                 "contact_fts_config", "alembic_version", "contact_words", "contact_words_data", "contact_words_idx",
+                 "contact_words_docsize", "contact_words_config"}  # fmt: skip
 
 
 def test_migrated_schema_matches_the_models(workspace: Database) -> None:
