@@ -21,20 +21,37 @@ MAX_WARNING_LINES = 20
 # building the parser does not load the importers for every command.
 ON_MATCH_CHOICES = ("update", "skip", "create")
 PRESET_NAMES = ("google", "outlook", "thunderbird", "crm")
+MATCH_KEYS = ("id", "external_ref", "email", "phone")  # as crm_desktop.services.importing.matching.MATCH_KEYS
 
 
 def _map_spec(text: str) -> tuple[str, str, str | None]:
-    """ "Header=field" or "Header=field:label" (split at the last "=": headers may contain one)."""
-    header, sep, target = text.rpartition("=")
-    if not sep or not header.strip() or not target.strip():
-        raise argparse.ArgumentTypeError(f'{text!r} is not HEADER=FIELD (e.g. "E-Mail=email")')
+    """ "FIELD=COLUMN" as DESIGN §12 has it (FIELD may end in ":label"; "ignore=COLUMN" skips a column).
+
+    The other order ("COLUMN=FIELD") is accepted too when only its right side names a field.
+    Returns (column, field, label).
+    """
     from crm_desktop.services.importing import FIELD_BY_KEY, IGNORE
 
-    field, _, label = target.strip().partition(":")
-    if field != IGNORE and field not in FIELD_BY_KEY:
-        choices = ", ".join([*FIELD_BY_KEY, IGNORE])
-        raise argparse.ArgumentTypeError(f"{field!r} is not a contact field; choose one of {choices}")
-    return header.strip(), field, label.strip() or None
+    def as_field(part: str) -> tuple[str, str | None] | None:
+        field, _, label = part.strip().partition(":")
+        return (field, label.strip() or None) if field in FIELD_BY_KEY or field == IGNORE else None
+
+    left, sep, right = text.partition("=")
+    if sep and left.strip() and right.strip() and (found := as_field(left)):
+        return right.strip(), found[0], found[1]
+    head, sep, tail = text.rpartition("=")
+    if sep and head.strip() and tail.strip() and (found := as_field(tail)):
+        return head.strip(), found[0], found[1]
+    choices = ", ".join([*FIELD_BY_KEY, IGNORE])
+    raise argparse.ArgumentTypeError(f'{text!r} is not FIELD=COLUMN (e.g. "email=E-Mail"); fields: {choices}')
+
+
+def _match_keys(text: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in keys if k not in MATCH_KEYS]
+    if not keys or unknown:
+        raise argparse.ArgumentTypeError(f"use a comma list of {', '.join(MATCH_KEYS)} (e.g. email,phone)")
+    return keys
 
 
 def _region(text: str) -> str:
@@ -51,16 +68,20 @@ def add_parsers(commands: Any) -> None:
     contacts.add_argument("file", type=Path, metavar="FILE")
     contacts.add_argument("--format", choices=("csv", "vcard"), help="default: from the file name and content")
     contacts.add_argument("--preset", choices=PRESET_NAMES, help="CSV column layout (default: detected)")
-    contacts.add_argument("--map", dest="maps", action="append", type=_map_spec, default=[], metavar="HEADER=FIELD",
-                          help="map a CSV column by hand (FIELD may end in :label, e.g. \"Handy=phone:mobile\"; "
-                          "FIELD ignore skips the column); repeatable")  # fmt: skip
+    contacts.add_argument("--map", dest="maps", action="append", type=_map_spec, default=[], metavar="FIELD=COLUMN",
+                          help="map a CSV column by hand: FIELD=COLUMN (FIELD may end in :label, e.g. "
+                          "\"phone:mobile=Handy\"; ignore=COLUMN skips a column); repeatable")  # fmt: skip
     contacts.add_argument("--on-match", choices=ON_MATCH_CHOICES, default="update",
                           help="what to do with a contact that already exists (default: update)")  # fmt: skip
     contacts.add_argument("--region", type=_region, metavar="CC",
                           help="country of numbers written without +code (default: business setting)")  # fmt: skip
+    contacts.add_argument("--match-by", type=_match_keys, default=MATCH_KEYS, metavar="KEY,…",
+                          help="what finds an existing contact, tried in this order: id, external_ref, email, "
+                          "phone (default: all four)")  # fmt: skip
     contacts.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
     workspace = kinds.add_parser("all", help="import a whole-workspace archive written by `export all`")
     workspace.add_argument("file", type=Path, metavar="FILE.jsonl")
+    workspace.add_argument("--format", choices=("jsonl",), default="jsonl", help="the archive format (JSON Lines)")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -88,7 +109,7 @@ def _import_contacts(args: argparse.Namespace) -> int:
         raise ValidationError("--preset and --map apply to CSV files; a vCard names its own fields")
     else:
         print(f"{source.name}: {len(source.records):,} vCards, {source.encoding}")
-    plan = ImportPlan(mapping=mapping, on_match=args.on_match, region=args.region)
+    plan = ImportPlan(mapping=mapping, on_match=args.on_match, region=args.region, match_by=args.match_by)
     db = _open(args)
     try:
         report = run_import(db, source, plan, dry_run=args.dry_run, progress=_progress_printer("import"))

@@ -137,3 +137,26 @@ def test_import_all_calls_the_workspace_importer(tmp_path: Path, capsys: pytest.
     assert calls == [archive]
     assert "contacts: 3, organizations: 1" in capsys.readouterr().out
     assert cli.main(["--db", str(tmp_path / "crm.sqlite"), "import", "all", str(tmp_path / "none.jsonl")]) == 1
+
+
+def test_map_takes_field_equals_column_and_match_by_limits_the_keys(tmp_path: Path) -> None:
+    """DESIGN §12: `--map FIELD=COLUMN …` and `--match-by`; the column order of the brief is accepted too."""
+    from crm_desktop.cli.importing import MATCH_KEYS as CLI_KEYS
+    from crm_desktop.services.importing.matching import MATCH_KEYS
+
+    assert CLI_KEYS == MATCH_KEYS
+    db = tmp_path / "crm.sqlite"
+    first = tmp_path / "a.csv"
+    first.write_text("Vorname,Nachname,E-Mail\nAda,Lovelace,ada@example.org\n", encoding="utf-8")
+    maps = ["--map", "given_name=Vorname", "--map", "family_name=Nachname", "--map", "E-Mail=email"]
+    assert cli.main(["--db", str(db), "import", "contacts", str(first), *maps]) == 0
+    second = tmp_path / "b.csv"
+    second.write_text("Vorname,Nachname,E-Mail\nAda,King,ada@example.org\n", encoding="utf-8")
+    assert cli.main(["--db", str(db), "import", "contacts", str(second), *maps, "--match-by", "phone"]) == 0
+    assert cli.main(["--db", str(db), "import", "contacts", str(second), *maps, "--match-by", "email"]) == 0
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT family_name FROM contact ORDER BY family_name").fetchall()
+    finally:
+        conn.close()
+    assert rows == [("King",), ("King",)], "matched by phone: none, so a second Ada; by email: the first one updated"

@@ -21,7 +21,7 @@ from crm_desktop.services._common import acting_user_id
 from crm_desktop.services.contacts import set_lead_status, set_lifecycle_stage
 from crm_desktop.services.importing.cleaning import CleanContact, derive_display_name
 from crm_desktop.services.importing.fields import OnMatch
-from crm_desktop.services.importing.matching import Matcher, chunks, existing_organizations, name_key
+from crm_desktop.services.importing.matching import MATCH_KEYS, Matcher, chunks, existing_organizations, name_key
 from crm_desktop.services.importing.org_cards import organization_values, update_existing_organization
 from crm_desktop.services.importing.report import ImportReport
 from crm_desktop.store import fts
@@ -66,8 +66,17 @@ def merged_changes(current: Mapping[str, Any], record: CleanContact) -> dict[str
 class ImportWriter:
     """Decides create / update / skip for each record and collects the rows to write."""
 
-    def __init__(self, session: Session, *, on_match: OnMatch, now: datetime, report: ImportReport) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        on_match: OnMatch,
+        now: datetime,
+        report: ImportReport,
+        match_by: Sequence[str] = MATCH_KEYS,
+    ) -> None:
         self.session, self.on_match, self.now, self.report = session, on_match, now, report
+        self.match_by = tuple(match_by)
         self.user = acting_user_id(session)
         self.matcher: Matcher | None = None
         self.orgs: dict[str, uuid.UUID] = {}
@@ -84,7 +93,7 @@ class ImportWriter:
         self.orgs = existing_organizations(self.session, [r.organization for r in records if r.organization])
         if self.on_match == "create":
             return
-        self.matcher = Matcher(self.session, records)
+        self.matcher = Matcher(self.session, records, self.match_by)
         targets = {t for r in records if not r.is_organization and (t := self.matcher.find(r)) is not None}
         for batch in chunks(sorted(targets)):
             for contact in self.session.exec(select(Contact).where(col(Contact.id).in_(batch))).all():

@@ -64,10 +64,16 @@ def sql_lower_variants(texts: Iterable[str]) -> set[str]:
     return variants
 
 
+MATCH_KEYS: tuple[str, ...] = ("id", "external_ref", "email", "phone")  # in the order they are tried
+
+
 class Matcher:
     """The contacts a set of records may match, looked up once, plus those this import creates."""
 
-    def __init__(self, session: Session, records: Sequence[CleanContact]) -> None:
+    def __init__(
+        self, session: Session, records: Sequence[CleanContact], match_by: Sequence[str] = MATCH_KEYS
+    ) -> None:
+        self.match_by = frozenset(match_by)
         self.by_id: dict[uuid.UUID, uuid.UUID] = {}
         self.by_ref: dict[str, uuid.UUID] = {}
         self.by_email: dict[str, uuid.UUID] = {}
@@ -121,16 +127,18 @@ class Matcher:
                 into.setdefault(str(key).casefold(), contact_id)
 
     def find(self, record: CleanContact) -> uuid.UUID | None:
-        """The contact this record is, if any (id, then external reference, then e-mails, then phones)."""
-        if record.contact_id and record.contact_id in self.by_id:
+        """The contact this record is, if any (id, then external reference, then e-mails, then phones;
+        only the keys in `match_by`)."""
+        use = self.match_by
+        if "id" in use and record.contact_id and record.contact_id in self.by_id:
             return self.by_id[record.contact_id]
         ref = record.fields.get("external_ref")
-        if ref and ref.casefold() in self.by_ref:
+        if "external_ref" in use and ref and ref.casefold() in self.by_ref:
             return self.by_ref[ref.casefold()]
-        for key in record.email_keys:
+        for key in record.email_keys if "email" in use else ():
             if key in self.by_email:
                 return self.by_email[key]
-        for key in record.phone_keys:
+        for key in record.phone_keys if "phone" in use else ():
             if key in self.by_phone:
                 return self.by_phone[key]
         return None

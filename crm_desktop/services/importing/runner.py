@@ -20,6 +20,7 @@ from crm_desktop.services.importing import formats
 from crm_desktop.services.importing.apply import ImportWriter
 from crm_desktop.services.importing.cleaning import CleanContact, Lookups, clean_record
 from crm_desktop.services.importing.fields import ON_MATCH_CHOICES, ColumnMapping, ContactRecord, OnMatch
+from crm_desktop.services.importing.matching import MATCH_KEYS
 from crm_desktop.services.importing.presets import suggest_mapping
 from crm_desktop.services.importing.report import ImportReport
 from crm_desktop.services.importing.rows import records_from_table
@@ -44,6 +45,7 @@ class ImportPlan:
     region: str | None = None  # phone region for numbers without a country code; None = the business setting
     tags: tuple[str, ...] = ()  # added to every imported contact, e.g. ("Imported 2026-05-01",)
     source: str | None = None  # Contact.source for records that name none
+    match_by: tuple[str, ...] = MATCH_KEYS  # which keys find an existing contact (id, external_ref, email, phone)
 
 
 def read_source(path: str | Path, *, format: Format | None = None) -> Source:
@@ -124,7 +126,7 @@ def import_contacts(
         cleaned.append(clean)
     _check(cancelled)
     report_progress(0.6, "Matching existing contacts")
-    writer = ImportWriter(session, on_match=plan.on_match, now=utcnow(), report=report)
+    writer = ImportWriter(session, on_match=plan.on_match, now=utcnow(), report=report, match_by=plan.match_by)
     writer.prepare(cleaned)
     for index, clean in enumerate(cleaned):
         if index % _CHECK_EVERY == 0:
