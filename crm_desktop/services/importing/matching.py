@@ -70,9 +70,7 @@ MATCH_KEYS: tuple[str, ...] = ("id", "external_ref", "email", "phone")  # in the
 class Matcher:
     """The contacts a set of records may match, looked up once, plus those this import creates."""
 
-    def __init__(
-        self, session: Session, records: Sequence[CleanContact], match_by: Sequence[str] = MATCH_KEYS
-    ) -> None:
+    def __init__(self, session: Session, records: Sequence[CleanContact], match_by: Sequence[str] = MATCH_KEYS) -> None:
         self.match_by = frozenset(match_by)
         self.by_id: dict[uuid.UUID, uuid.UUID] = {}
         self.by_ref: dict[str, uuid.UUID] = {}
