@@ -6,8 +6,11 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QStackedWidget
+
 from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
 from crm_desktop.ui.contacts.record_actions import RecordActions
+from crm_desktop.ui.organizations.detail import OrganizationDetailPane
 
 if TYPE_CHECKING:  # the wizard and the duplicates dialog load on first use, not at every start
     from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
@@ -19,15 +22,39 @@ DETAIL_WIDTH = 480
 
 
 def attach_detail_pane(window: MainWindow) -> ContactDetailPane:
-    """Put the contact detail pane beside the contacts list; it follows the current row."""
+    """Put the detail pane beside the contacts list: the contact's, or the organization's in that mode."""
     tab = window.contacts
-    pane = ContactDetailPane(window.db, window.hub, window.fmt, window.undo_stack, tab)
-    pane.setMinimumWidth(360)
-    tab.splitter.addWidget(pane)
+    side = QStackedWidget(tab)
+    side.setMinimumWidth(360)
+    pane = ContactDetailPane(window.db, window.hub, window.fmt, window.undo_stack, side)
+    side.addWidget(pane)
+    tab.splitter.addWidget(side)
     tab.splitter.setStretchFactor(1, 0)
     tab.splitter.setSizes([max(tab.width() - DETAIL_WIDTH, 600), DETAIL_WIDTH])
     tab.current_contact_changed.connect(pane.show_contact)
+    tab.people_button.toggled.connect(lambda people: side.setCurrentWidget(pane) if people else None)
+    tab.organizations_button.toggled.connect(lambda on: _show_organization_side(window, side) if on else None)
+    window.detail_side = side
     return pane
+
+
+def _show_organization_side(window: MainWindow, side: QStackedWidget) -> None:
+    """The organization pane (built on first use) follows the organization chosen in the list."""
+    pane = window.organization_detail
+    if pane is None:
+        tab = window.contacts
+        pane = OrganizationDetailPane(window.db, window.hub, window.fmt, window.undo_stack, side)
+        side.addWidget(pane)
+        tab.organizations.organization_changed.connect(pane.show_organization)
+        pane.contact_activated.connect(lambda contact_id: _open_from_organization(window, contact_id))
+        window.organization_detail = pane
+        pane.show_organization(tab.organizations.current_id)
+    side.setCurrentWidget(pane)
+
+
+def _open_from_organization(window: MainWindow, contact_id: uuid.UUID) -> None:
+    window.contacts.show_mode(0)
+    open_contact(window, contact_id)
 
 
 def attach_record_actions(window: MainWindow) -> RecordActions:

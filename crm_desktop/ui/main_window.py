@@ -45,8 +45,10 @@ from crm_desktop.ui.window_state import restore_window, save_window
 from crm_desktop.ui.workers import ProgressDialog, Task, TaskRunner
 
 if TYPE_CHECKING:
+
     from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
     from crm_desktop.ui.importing.wizard import ImportWizard
+    from crm_desktop.ui.organizations.detail import OrganizationDetailPane
 
 log = logging.getLogger("crm_desktop.ui")
 STATUS_WATCHES = CONTACTS | DEALS | CASES | SETTINGS
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
 
         self.contacts = ContactsTab(db, self.hub, self.fmt, undo=self.undo_stack, runner=self.runner)
+        self.organization_detail: OrganizationDetailPane | None = None  # built when Organizations is first shown
         self.contact_detail = contact_tools.attach_detail_pane(self)
         self.record_actions = contact_tools.attach_record_actions(self)
         self.exports = ExportActions(self)  # File → Export Contacts… / Export Workspace…

@@ -83,3 +83,17 @@ def test_import_and_duplicates_open_from_the_menus(qtbot: Any, window: Any) -> N
     window.action_map["find_duplicates"].trigger()
     assert window.duplicates_dialog is not None and window.duplicates_dialog.isVisible()
     window.duplicates_dialog.close()
+
+
+def test_organizations_mode_shows_the_organization_pane(qtbot: Any, window: Any) -> None:
+    tab = window.contacts
+    tab.show_mode(1)
+    qtbot.waitUntil(lambda: window.organization_detail is not None, timeout=5_000)
+    view = tab.organizations
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=5_000)
+    view.table.selectRow(0)
+    expected = view.model.row(view.model.index(0, 0)).id
+    qtbot.waitUntil(lambda: getattr(window.organization_detail.snapshot, "id", None) == expected, timeout=5_000)
+    assert window.detail_side.currentWidget() is window.organization_detail
+    tab.show_mode(0)
+    assert window.detail_side.currentWidget() is window.contact_detail
