@@ -45,7 +45,6 @@ from crm_desktop.ui.window_state import restore_window, save_window
 from crm_desktop.ui.workers import ProgressDialog, Task, TaskRunner
 
 if TYPE_CHECKING:
-
     from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
     from crm_desktop.ui.importing.wizard import ImportWizard
     from crm_desktop.ui.organizations.detail import OrganizationDetailPane
