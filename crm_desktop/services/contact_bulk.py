@@ -55,14 +55,14 @@ def add_tag(
     if not cleaned:
         raise ValidationError("Enter a tag to add", field="tags")
     new_tag = cleaned[0]
-    changed = 0
-    for contacts in _live_chunks(session, contact_ids, progress, should_cancel):
-        for contact in contacts:
-            if new_tag.casefold() not in {t.casefold() for t in contact.tags}:
-                contact.tags = [*contact.tags, new_tag]  # a new list: the ORM sees the change
-                session.add(contact)
-                changed += 1
-    return changed
+
+    def add(contact: Contact) -> bool:
+        if new_tag.casefold() in {t.casefold() for t in contact.tags}:
+            return False
+        contact.tags = [*contact.tags, new_tag]  # a new list: the ORM sees the change
+        return True
+
+    return _each(session, contact_ids, add, progress, should_cancel)
 
 
 def remove_tag(
@@ -75,15 +75,15 @@ def remove_tag(
 ) -> int:
     """Take `tag` (ignoring case) off each contact that has it; returns how many changed."""
     folded = " ".join(tag.split()).casefold()
-    changed = 0
-    for contacts in _live_chunks(session, contact_ids, progress, should_cancel):
-        for contact in contacts:
-            kept = [t for t in contact.tags if t.casefold() != folded]
-            if len(kept) != len(contact.tags):
-                contact.tags = kept
-                session.add(contact)
-                changed += 1
-    return changed
+
+    def remove(contact: Contact) -> bool:
+        kept = [t for t in contact.tags if t.casefold() != folded]
+        if len(kept) == len(contact.tags):
+            return False
+        contact.tags = kept
+        return True
+
+    return _each(session, contact_ids, remove, progress, should_cancel)
 
 
 def set_owner(
@@ -96,14 +96,14 @@ def set_owner(
 ) -> int:
     """Give the contacts to one team member (None: nobody); returns how many changed."""
     v.check_ref(session, User, owner_id, field="owner_id", what="Owner")
-    changed = 0
-    for contacts in _live_chunks(session, contact_ids, progress, should_cancel):
-        for contact in contacts:
-            if contact.owner_id != owner_id:
-                contact.owner_id = owner_id
-                session.add(contact)
-                changed += 1
-    return changed
+
+    def give(contact: Contact) -> bool:
+        if contact.owner_id == owner_id:
+            return False
+        contact.owner_id = owner_id
+        return True
+
+    return _each(session, contact_ids, give, progress, should_cancel)
 
 
 def set_lead_status(
@@ -117,19 +117,18 @@ def set_lead_status(
     """Move the contacts to one lead status, with a ledger row for each; returns how many changed."""
     checked = v.check_choice(status, LeadStatus, field="lead_status")
     when, user = moment(None), acting_user_id(session)
-    changed = 0
-    for contacts in _live_chunks(session, contact_ids, progress, should_cancel):
-        for contact in contacts:
-            if contact.lead_status == checked:
-                continue
-            session.add(
-                LeadStatusChange(contact_id=contact.id, from_status=contact.lead_status, to_status=checked, at=when,
-                                 user_id=user)
-            )  # fmt: skip
-            contact.lead_status = checked
-            session.add(contact)
-            changed += 1
-    return changed
+
+    def move(contact: Contact) -> bool:
+        if contact.lead_status == checked:
+            return False
+        session.add(
+            LeadStatusChange(contact_id=contact.id, from_status=contact.lead_status, to_status=checked, at=when,
+                             user_id=user)
+        )  # fmt: skip
+        contact.lead_status = checked
+        return True
+
+    return _each(session, contact_ids, move, progress, should_cancel)
 
 
 def move_to_trash(
@@ -141,10 +140,26 @@ def move_to_trash(
 ) -> int:
     """Move the contacts to the Trash (never erased: Undo or Restore brings them back); returns how many."""
     when = moment(None)
+
+    def trash(contact: Contact) -> bool:
+        contact.deleted_at = when
+        return True
+
+    return _each(session, contact_ids, trash, progress, should_cancel)
+
+
+def _each(
+    session: Session,
+    contact_ids: Sequence[uuid.UUID],
+    change: Callable[[Contact], bool],
+    progress: Progress | None,
+    should_cancel: ShouldCancel | None,
+) -> int:
+    """Apply `change` to every live contact among `contact_ids`, chunk by chunk; how many it changed."""
     changed = 0
     for contacts in _live_chunks(session, contact_ids, progress, should_cancel):
         for contact in contacts:
-            contact.deleted_at = when
-            session.add(contact)
-            changed += 1
+            if change(contact):
+                session.add(contact)
+                changed += 1
     return changed
