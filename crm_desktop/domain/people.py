@@ -55,6 +55,7 @@ class Contact(Replicated, table=True):
         Index("ix_contact_live_lead_status", "deleted_at", "lead_status", "display_name"),
         Index("ix_contact_live_updated", "deleted_at", "updated_at"),
         Index("ix_contact_family_name", "family_name"),
+        Index("ix_contact_id_live_name", "id", "deleted_at", "display_name"),  # search: sort matches by name
     )
     given_name: str | None = Field(default=None, max_length=200)
     family_name: str | None = Field(default=None, max_length=200)

@@ -172,14 +172,29 @@ def _selective(condition: ColumnElement[bool], hint: bool) -> ColumnElement[bool
 def _dense_total(session: Session, f: ContactFilter) -> int | None:
     """For a search matching most contacts: how many it matches (from the index), else None.
 
-    Such searches ("@ex", "+49") are answered by walking the list in order and testing rows one by one;
-    with no other filter and no Trash, the index's own count is the total.
+    Such searches ("@ex", "+49") are answered by walking the list in order and testing rows one by one.
     """
     if f.trash != "hide":
         return None
-    conn = session.connection()
-    found = fts.match_count(conn, f.search)
-    return found if found is not None and fts.is_dense(conn, found) else None
+    found = fts.match_count(session.connection(), f.search)
+    return found if found is not None and _is_dense(session, found) else None
+
+
+def _is_dense(session: Session, matches: int) -> bool:
+    return fts.is_dense(session.connection(), matches)
+
+
+def _plain_name_search(session: Session, f: ContactFilter, sort_key: str) -> bool:
+    """A search with no other filter, outside the Trash, in name order: what typing in the box asks."""
+    plain = sort_key == "display_name" and f.trash == "hide" and f.is_empty() and bool(_words(f.search))
+    return plain and fts.is_supported(session.connection())
+
+
+def _index_total(session: Session, f: ContactFilter) -> int | None:
+    """How many contacts a plain search lists (no other filter, no Trash), counted by the index; else None."""
+    if f.trash != "hide" or not f.is_empty():
+        return None
+    return fts.match_count(session.connection(), f.search)
 
 
 def _conditions(f: ContactFilter, *, hint: bool = False, dense: bool = False) -> list[ColumnElement[bool]]:
@@ -240,8 +255,17 @@ def _page_ids(
 ) -> tuple[list[Any], int | None]:
     """The ids of one page, in order (and, when asked, how many match in all, counted in the same pass).
 
-    Only the joins the sort needs are made, so sorting 100k rows stays cheap.
+    Only the joins the sort needs are made, so sorting 100k rows stays cheap. A plain search in name
+    order is paged from the search table alone (`fts.name_ordered_ids`).
     """
+    if _plain_name_search(session, f, sort_key):
+        conn = session.connection()
+        matches = fts.match_count(conn, f.search)  # None when the words need both indexes
+        walk = matches is not None and fts.share(conn, matches) >= fts.WALK_SHARE
+        found = fts.name_ordered_ids(conn, f.search, descending=descending, limit=limit, offset=offset, walk=walk)
+        if total and matches is None:
+            matches = fts.count_matches(conn, f.search)
+        return [uuid.UUID(hex_id) for hex_id in found], matches if total else None
     column = _sort_columns()[sort_key]
     keys = [column.desc() if descending else column.asc()]
     if sort_key in _NULLABLE:
@@ -276,7 +300,8 @@ def list_contacts(
     check_filter(f)
     v.check_sort(sort_key, SORT_KEYS)
     v.check_paging(offset=offset, limit=limit)
-    dense = _words(f.search) != [] and _dense_total(session, f) is not None
+    plain = _plain_name_search(session, f, sort_key)
+    dense = not plain and _words(f.search) != [] and _dense_total(session, f) is not None
     return _rows(session, _page_ids(session, f, sort_key, descending, limit, offset, dense=dense)[0])
 
 
@@ -298,10 +323,11 @@ def first_page(
 ) -> ContactPage:
     """What a new search shows: the first `limit` rows and how many contacts match in all.
 
-    With search text, the rows and the total come from one pass: sorting the matches visits each of them
-    anyway, and counting separately would walk them twice (most of the time per keystroke). Without it,
-    an index gives the first rows after reading just those, so a separate count is far cheaper than
-    numbering all 100k rows in the same pass (10 + 8 ms instead of 200 ms).
+    A plain search is counted by the search index itself (under 1 ms for 11,000 matches), and only the
+    page is sorted. A search with other filters gets its rows and total from one pass: sorting the matches
+    visits each of them anyway, and counting separately would walk them twice. Without search text, an
+    index gives the first rows after reading just those, so a separate count is far cheaper than numbering
+    all 100k rows in the same pass (10 + 8 ms instead of 200 ms).
     """
     f = filter or ContactFilter()
     check_filter(f)
@@ -310,11 +336,18 @@ def first_page(
     if limit == 0 or not _words(f.search):
         rows = list_contacts(session=session, filter=f, sort_key=sort_key, descending=descending, limit=limit)
         return ContactPage(rows, count_contacts(session=session, filter=f))
+    if _plain_name_search(session, f, sort_key):
+        ids, counted = _page_ids(session, f, sort_key, descending, limit, 0, total=True)
+        return ContactPage(_rows(session, ids), counted or 0)
+    indexed = _index_total(session, f)
+    if indexed is not None:  # the index counts its matches in under a millisecond; only the page is sorted
+        dense = _is_dense(session, indexed)
+        ids, _ = _page_ids(session, f, sort_key, descending, limit, 0, dense=dense)
+        return ContactPage(_rows(session, ids), indexed)
     dense_total = _dense_total(session, f)
     if dense_total is not None:
         ids, _ = _page_ids(session, f, sort_key, descending, limit, 0, dense=True)
-        total = dense_total if f.is_empty() else count_contacts(session=session, filter=f)
-        return ContactPage(_rows(session, ids), total)
+        return ContactPage(_rows(session, ids), count_contacts(session=session, filter=f))
     ids, counted = _page_ids(session, f, sort_key, descending, limit, 0, total=True)
     return ContactPage(_rows(session, ids), counted or 0)
 
@@ -348,9 +381,9 @@ def count_contacts(*, session: Session, filter: ContactFilter | None = None) -> 
     """How many contacts `list_contacts` pages through for the same filter."""
     f = filter or ContactFilter()
     check_filter(f)
-    dense_total = _dense_total(session, f) if _words(f.search) else None
-    if dense_total is not None and f.is_empty():
-        return dense_total
+    indexed = _index_total(session, f) if _words(f.search) else None
+    if indexed is not None:
+        return indexed
     stmt = select(func.count()).select_from(Contact).where(*_conditions(f))
     return int(session.exec(stmt).one())
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 INDEXED_TABLES = frozenset({"contact", "contact_channel", "organization"})
 CHUNK = 500
 DENSE_SHARE = 0.2  # when a search matches this share of contacts, walk the list's order testing each row
+WALK_SHARE = 0.02  # a plain search matching this share walks the name index instead of sorting its matches
 
 # Word starts, for searches of one or two letters (a trigram index cannot look those up).
 WORDS_SCHEMA = (
@@ -36,7 +37,8 @@ WORDS_SCHEMA = (
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS contact_search (
         rowid INTEGER PRIMARY KEY, contact_id CHAR(32) NOT NULL UNIQUE,
-        name TEXT, emails TEXT, phones TEXT, organization TEXT, tags TEXT, notes TEXT)""",
+        name TEXT, emails TEXT, phones TEXT, organization TEXT, tags TEXT, notes TEXT, display_name TEXT)""",
+    "CREATE INDEX IF NOT EXISTS ix_contact_search_name ON contact_search (display_name, contact_id)",
     """CREATE VIRTUAL TABLE IF NOT EXISTS contact_fts USING fts5(
         name, emails, phones, organization, tags, notes,
         content='contact_search', content_rowid='rowid', tokenize='trigram')""",
@@ -60,7 +62,7 @@ DROP = (
 )
 
 _SEARCH_ROWS = """
-INSERT INTO contact_search (contact_id, name, emails, phones, organization, tags, notes)
+INSERT INTO contact_search (contact_id, name, emails, phones, organization, tags, notes, display_name)
 SELECT c.id,
        trim(c.display_name || ' ' || coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')),
        trim(coalesce(c.email, '') || ' ' || coalesce((SELECT group_concat(ch.value, ' ') FROM contact_channel ch
@@ -68,7 +70,7 @@ SELECT c.id,
        trim(coalesce(c.phone, '') || ' ' || coalesce((SELECT group_concat(ch.value || ' ' ||
             coalesce(ch.normalized, ''), ' ') FROM contact_channel ch
             WHERE ch.contact_id = c.id AND ch.kind = 'phone' AND ch.deleted_at IS NULL), '')),
-       coalesce(o.name, ''), coalesce(c.tags, ''), coalesce(c.notes, '')
+       coalesce(o.name, ''), coalesce(c.tags, ''), coalesce(c.notes, ''), c.display_name
 FROM contact c LEFT JOIN organization o ON o.id = c.organization_id
 WHERE c.deleted_at IS NULL
 """
@@ -133,6 +135,51 @@ def quote_token(token: str) -> str:
 
 def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnElement[bool] | None:
     """A WHERE clause keeping contacts whose name, email, phone, organization, tags or notes match."""
+    found = _match_where(search)
+    if found is None:
+        return None
+    where, params = found
+    matching = select(literal_column("s.contact_id")).select_from(text("contact_search AS s"))
+    return id_column.in_(matching.where(text(where).bindparams(**params)))
+
+
+def name_ordered_ids(
+    conn: Connection, search: str, *, descending: bool, limit: int, offset: int, walk: bool
+) -> list[str]:
+    """One page of the live contacts a search matches, ordered by display name then id (hex ids).
+
+    The search table keeps each contact's display name, so the page needs no look-up in the wide contact
+    table. With `walk` (a search matching a large share of contacts) the name index is walked and each
+    entry probed against the set of matches, stopping after one page: 3.6 ms for 20,000 matches of 100k,
+    against 15 ms to sort them. A search matching few contacts sorts them instead, so one matching
+    nothing does not walk every contact.
+    """
+    found = _match_where(search)
+    if found is None:
+        return []
+    where, params = found
+    order = "DESC" if descending else "ASC"
+    walked = "INDEXED BY ix_contact_search_name" if walk else ""
+    sql = (
+        f"SELECT s.contact_id FROM contact_search AS s {walked} WHERE {where} "
+        f"ORDER BY s.display_name {order}, s.contact_id {order} LIMIT {int(limit)} OFFSET {int(offset)}"
+    )
+    return [row[0] for row in conn.execute(text(sql).bindparams(**params))]
+
+
+def count_matches(conn: Connection, search: str) -> int:
+    """How many live contacts match any search, counted in the search table (no look-up in `contact`)."""
+    found = _match_where(search)
+    if found is None:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM contact_search").scalar_one())
+    where, params = found
+    return int(
+        conn.execute(text(f"SELECT count(*) FROM contact_search AS s WHERE {where}").bindparams(**params)).scalar_one()
+    )
+
+
+def _match_where(search: str) -> tuple[str, dict[str, str]] | None:
+    """The SQL condition on `contact_search AS s` that keeps the rows matching `search`, with its values."""
     tokens = _tokens(search)
     if not tokens:
         return None
@@ -154,9 +201,7 @@ def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnEleme
             f"OR s.phones LIKE :{key} ESCAPE '\\' OR s.organization LIKE :{key} ESCAPE '\\')"
         )
         params[key] = _like_pattern(token)
-    where = text(" AND ".join(conditions)).bindparams(**params)
-    matching = select(literal_column("s.contact_id")).select_from(text("contact_search AS s")).where(where)
-    return id_column.in_(matching)
+    return " AND ".join(conditions), params
 
 
 def _tokens(search: str) -> list[str]:
@@ -193,10 +238,15 @@ def match_count(conn: Connection, search: str) -> int | None:
     return int(conn.exec_driver_sql(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (query,)).scalar_one())
 
 
-def is_dense(conn: Connection, matches: int) -> bool:
-    """True when `matches` is a large share of the indexed contacts (the newest rowid estimates how many)."""
+def share(conn: Connection, matches: int) -> float:
+    """`matches` as a share of the indexed contacts (the newest rowid estimates how many, instantly)."""
     indexed = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM contact_search").scalar_one()
-    return matches > 0 and matches >= DENSE_SHARE * indexed
+    return matches / indexed if indexed else 0.0
+
+
+def is_dense(conn: Connection, matches: int) -> bool:
+    """True when `matches` is a large share of the indexed contacts."""
+    return matches > 0 and share(conn, matches) >= DENSE_SHARE
 
 
 def contact_match_exists(search: str, id_column: ColumnElement[Any]) -> ColumnElement[bool]:

@@ -71,14 +71,19 @@ def prefixes(word: str) -> list[str]:
 
 
 def _raw_search(conn: sqlite3.Connection, text: str, limit: int) -> None:
-    """The floor: the same index lookups straight in sqlite3 (FTS5 MATCH; LIKE for tokens under 3 letters)."""
+    """The floor: the same index lookups straight in sqlite3 (FTS5 MATCH on trigrams for words of 3+
+    letters, on word starts for shorter ones; LIKE for short tokens without a letter or digit)."""
     tokens = text.split()
     long_tokens = [t for t in tokens if len(t) >= 3]
+    starts = ["".join(ch for ch in t if ch.isalnum()) for t in tokens if len(t) < 3]
     conditions, params = [], []
     if long_tokens:
         conditions.append("rowid IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH ?)")
         params.append(" ".join('"' + t.replace('"', '""') + '"' for t in long_tokens))
-    for token in (t for t in tokens if len(t) < 3):
+    if any(starts):
+        conditions.append("rowid IN (SELECT rowid FROM contact_words WHERE contact_words MATCH ?)")
+        params.append(" ".join(f'"{w}"*' for w in starts if w))
+    for token in (t for t, w in zip((t for t in tokens if len(t) < 3), starts, strict=True) if not w):
         conditions.append("(name LIKE ? OR emails LIKE ? OR phones LIKE ? OR organization LIKE ?)")
         params.extend([f"%{token}%"] * 4)
     where = " AND ".join(conditions)

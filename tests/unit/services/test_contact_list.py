@@ -24,7 +24,7 @@ from crm_desktop.services.contact_list import (
     first_page,
     list_contacts,
 )
-from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact
+from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact, update_contact
 from crm_desktop.services.deals import board, create_deal, win_deal
 from crm_desktop.services.organization_list import (
     SORT_KEYS as ORG_SORT_KEYS,
@@ -302,3 +302,43 @@ def test_searches_matching_most_contacts_give_the_same_answer(
     assert [r.id for r in dense.rows] == [r.id for r in sparse.rows]
     assert dense.total == sparse.total == count_contacts(session=session, filter=f)
     assert [r.id for r in list_contacts(session=session, filter=f)] == sparse_all
+
+
+@pytest.mark.parametrize("search", ["acme", "bo", "A", "Twin", "bo an", "?", "nobody-matches"])
+@pytest.mark.parametrize("walk_share", [0.0, 1.1])  # always walk the name index / always sort the matches
+@pytest.mark.parametrize("descending", [False, True])
+def test_plain_searches_page_from_the_search_table_in_the_list_order(
+    session: Session,
+    book: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    search: str,
+    walk_share: float,
+    descending: bool,
+) -> None:
+    """Typing in the box pages from the search table; the rows, their order (ties by id), every page and
+    the total equal the general query's, and trashed or renamed contacts are seen as they are now."""
+    from crm_desktop.services import contact_list
+    from crm_desktop.store import fts
+
+    twins = [
+        create_contact(session=session, data=ContactInput(given_name="Twin", family_name="Same")) for _ in range(3)
+    ]
+    delete_contact(session=session, contact_id=twins[2].id)
+    renamed = create_contact(session=session, data=ContactInput(given_name="Old", family_name="Name"))
+    update_contact(session=session, contact_id=renamed.id, changes={"given_name": "Twin", "family_name": "Same"})
+    f = ContactFilter(search=search)
+
+    def pages() -> tuple[list[uuid.UUID], list[uuid.UUID], int]:
+        first = first_page(session=session, filter=f, limit=2, descending=descending)
+        paged = [r.id for o in range(0, 12, 2) for r in list_contacts(
+            session=session, filter=f, limit=2, offset=o, descending=descending)]  # fmt: skip
+        return [r.id for r in first.rows], paged, first.total
+
+    monkeypatch.setattr(fts, "WALK_SHARE", walk_share)
+    fast = pages()
+    monkeypatch.setattr(contact_list, "_plain_name_search", lambda *_: False)
+    general = pages()
+    assert fast == general
+    assert general[2] == count_contacts(session=session, filter=f)
+    if search == "Twin":
+        assert set(general[1]) == {twins[0].id, twins[1].id, renamed.id}
