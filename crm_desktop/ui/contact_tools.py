@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import uuid
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QStackedWidget
 
-from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
-from crm_desktop.ui.contacts.record_actions import RecordActions
-from crm_desktop.ui.organizations.detail import OrganizationDetailPane
+from crm_desktop.ui.style import make_muted
 
-if TYPE_CHECKING:  # the wizard and the duplicates dialog load on first use, not at every start
+if TYPE_CHECKING:  # the panes, the wizard and the duplicates dialog load on first use, not at every start
+    from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
+    from crm_desktop.ui.contacts.record_actions import RecordActions
     from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
     from crm_desktop.ui.importing.wizard import ImportWizard
     from crm_desktop.ui.main_window import MainWindow
@@ -21,20 +23,46 @@ if TYPE_CHECKING:  # the wizard and the duplicates dialog load on first use, not
 DETAIL_WIDTH = 480
 
 
-def attach_detail_pane(window: MainWindow) -> ContactDetailPane:
-    """Put the detail pane beside the contacts list: the contact's, or the organization's in that mode."""
+def reserve_detail_side(window: MainWindow) -> QStackedWidget:
+    """The place beside the contacts list for the contact's (or organization's) pane.
+
+    Until the contact pane is built (just after the first paint, or when first needed) it shows the
+    pane's own empty-state text, so nothing moves when the pane arrives.
+    """
     tab = window.contacts
     side = QStackedWidget(tab)
     side.setMinimumWidth(360)
-    pane = ContactDetailPane(window.db, window.hub, window.fmt, window.undo_stack, side)
-    side.addWidget(pane)
+    waiting = make_muted(QLabel("Select a contact to see their details.", side))
+    waiting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    side.addWidget(waiting)
     tab.splitter.addWidget(side)
     tab.splitter.setStretchFactor(1, 0)
     tab.splitter.setSizes([max(tab.width() - DETAIL_WIDTH, 600), DETAIL_WIDTH])
-    tab.current_contact_changed.connect(pane.show_contact)
-    tab.people_button.toggled.connect(lambda people: side.setCurrentWidget(pane) if people else None)
+    owner = weakref.ref(window)  # a lambda holding the window itself would keep it alive after Qt deleted it
+
+    def show_contact(contact_id: uuid.UUID | None) -> None:
+        if (live := owner()) is not None:
+            live.contact_detail.show_contact(contact_id)
+
+    def show_people(people: bool) -> None:
+        if people and (live := owner()) is not None:
+            side.setCurrentWidget(live.contact_detail)
+
+    tab.current_contact_changed.connect(show_contact)
+    tab.people_button.toggled.connect(show_people)
     tab.organizations_button.toggled.connect(lambda on: _show_organization_side(window, side) if on else None)
-    window.detail_side = side
+    return side
+
+
+def attach_detail_pane(window: MainWindow) -> ContactDetailPane:
+    """Build the contact pane into the reserved side, showing the contact now chosen in the list."""
+    from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
+
+    side = window.detail_side
+    pane = ContactDetailPane(window.db, window.hub, window.fmt, window.undo_stack, side)
+    side.insertWidget(0, pane)
+    if side.currentIndex() == 1:  # still the waiting text (the organization pane, if shown, stays)
+        side.setCurrentWidget(pane)
     return pane
 
 
@@ -42,6 +70,8 @@ def _show_organization_side(window: MainWindow, side: QStackedWidget) -> None:
     """The organization pane (built on first use) follows the organization chosen in the list."""
     pane = window.organization_detail
     if pane is None:
+        from crm_desktop.ui.organizations.detail import OrganizationDetailPane
+
         tab = window.contacts
         pane = OrganizationDetailPane(window.db, window.hub, window.fmt, window.undo_stack, side)
         side.addWidget(pane)
@@ -59,6 +89,8 @@ def _open_from_organization(window: MainWindow, contact_id: uuid.UUID) -> None:
 
 def attach_record_actions(window: MainWindow) -> RecordActions:
     """Convert to deal, lead status, export and erase: in the detail pane's Actions menu and the row menu."""
+    from crm_desktop.ui.contacts.record_actions import RecordActions
+
     return RecordActions(window)
 
 

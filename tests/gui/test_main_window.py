@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtGui import QKeySequence
 
-from crm_desktop.services.contacts import ContactInput, count_contacts, create_contact
+from crm_desktop.services.contact_list import count_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact
 from crm_desktop.ui.actions import ACTIONS, MENUS
 from crm_desktop.ui.window_state import qsettings
 
@@ -28,11 +29,11 @@ def test_tabs_menus_and_actions(window: Any) -> None:
     assert window.action_map["summary_pdf"].isEnabled()
 
 
-def test_status_bar_shows_database_and_counts(window: Any, db: Any) -> None:
+def test_status_bar_shows_database_and_counts(qtbot: Any, window: Any, db: Any) -> None:
     assert str(db.path) in window.location_label.text()
     with db.read_session() as session:
         contacts = count_contacts(session=session)
-    assert f"{contacts:,} contacts" in window.counts_label.text()
+    qtbot.waitUntil(lambda: f"{contacts:,} contacts" in window.counts_label.text())  # counted on the worker
 
 
 def test_a_change_reloads_only_the_views_that_show_it(qtbot: Any, window: Any, db: Any) -> None:
