@@ -1,15 +1,13 @@
-"""Contacts: create, edit, move through lifecycle and lead status, trash and list (DESIGN §3, §5)."""
+"""Contacts: create, edit, move through lifecycle and lead status, and trash (DESIGN §3, §5; lists: contact_list)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Field, Session, SQLModel
 
 from crm_desktop.domain import Campaign, Contact, LeadStatusChange, LifecycleChange, Organization, User
 from crm_desktop.domain.enums import LeadStatus, LifecycleStage
@@ -17,9 +15,6 @@ from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services import _validate as v
 from crm_desktop.services._common import acting_user_id, get_live, moment, move_to_trash, restore_from_trash
 from crm_desktop.services.settings import get_setting
-from crm_desktop.store.fts import contact_id_filter
-
-_CONTACT_ID = cast("ColumnElement[object]", Contact.id)
 
 format_phone = v.format_phone  # the UI formats stored E.164 numbers with it
 
@@ -222,108 +217,3 @@ def restore_contact(*, session: Session, contact_id: uuid.UUID) -> Contact:
 def get_contact(*, session: Session, contact_id: uuid.UUID, include_deleted: bool = False) -> Contact:
     """One contact; NotFound when missing or (unless asked for) in the Trash."""
     return get_live(session, Contact, contact_id, what="Contact", include_deleted=include_deleted)
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    """One line of the contacts table."""
-
-    id: uuid.UUID
-    display_name: str
-    organization_name: str | None
-    email: str | None
-    phone: str | None
-    lifecycle_stage: str
-    lead_status: str | None
-    owner_name: str | None
-    created_at: datetime
-    tags: list[str]
-
-
-CONTACT_SORT_KEYS = (
-    "display_name", "organization_name", "email", "phone", "lifecycle_stage", "lead_status", "owner_name",
-    "created_at",
-)  # fmt: skip
-
-_NULLABLE_SORTS = frozenset({"organization_name", "email", "phone", "lead_status", "owner_name"})
-
-
-def _sort_columns() -> dict[str, Any]:
-    return {
-        "display_name": col(Contact.display_name),
-        "organization_name": col(Organization.name),
-        "email": col(Contact.email),
-        "phone": col(Contact.phone),
-        "lifecycle_stage": col(Contact.lifecycle_stage),
-        "lead_status": col(Contact.lead_status),
-        "owner_name": col(User.name),
-        "created_at": col(Contact.created_at),
-    }
-
-
-def _filters(search: str, deleted: bool) -> list[ColumnElement[bool]]:
-    deleted_col = col(Contact.deleted_at)
-    conditions: list[ColumnElement[bool]] = [deleted_col.is_not(None) if deleted else deleted_col.is_(None)]
-    text = search.strip()
-    if not text:
-        return conditions
-    if deleted:  # the search index holds live contacts only; the Trash is small enough for LIKE
-        for token in text.split():
-            pattern = v.like_pattern(token)
-            columns = (col(Contact.display_name), col(Contact.email), col(Contact.phone))
-            conditions.append(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
-    else:
-        match = contact_id_filter(text, _CONTACT_ID)
-        if match is not None:
-            conditions.append(match)
-    return conditions
-
-
-def _joined(stmt: Select[Any]) -> Select[Any]:
-    return stmt.outerjoin(
-        Organization,
-        and_(col(Organization.id) == col(Contact.organization_id), col(Organization.deleted_at).is_(None)),
-    ).outerjoin(User, col(User.id) == col(Contact.owner_id))
-
-
-def list_contacts(
-    *,
-    session: Session,
-    search: str = "",
-    sort: str = "display_name",
-    descending: bool = False,
-    offset: int = 0,
-    limit: int = 200,
-    deleted: bool = False,
-) -> list[ContactRow]:
-    """One page of contacts, searched, sorted and paged in SQL; `deleted=True` lists the Trash.
-
-    Ties are broken by display name, then id, so paging is stable.
-    """
-    v.check_sort(sort, CONTACT_SORT_KEYS)
-    v.check_paging(offset=offset, limit=limit)
-    column = _sort_columns()[sort]
-    key = column.desc() if descending else column.asc()
-    if sort in _NULLABLE_SORTS:
-        key = key.nulls_last()
-    ties = [col(Contact.display_name), col(Contact.id)] if sort != "display_name" else [col(Contact.id)]
-    tie_keys = [t.desc() if descending else t.asc() for t in ties]  # one direction: indexes stay usable
-    stmt = _joined(
-        select(  # type: ignore[call-overload]
-            Contact.id, Contact.display_name, Organization.name, Contact.email, Contact.phone,
-            Contact.lifecycle_stage, Contact.lead_status, User.name, Contact.created_at, Contact.tags,
-        ).select_from(Contact)
-    ).where(*_filters(search, deleted)).order_by(key, *tie_keys).offset(offset).limit(limit)  # fmt: skip
-    return [
-        ContactRow(
-            id=r[0], display_name=r[1], organization_name=r[2], email=r[3], phone=r[4], lifecycle_stage=r[5],
-            lead_status=r[6], owner_name=r[7], created_at=r[8], tags=list(r[9] or []),
-        )
-        for r in session.exec(stmt)  # type: ignore[call-overload]
-    ]  # fmt: skip
-
-
-def count_contacts(*, session: Session, search: str = "", deleted: bool = False) -> int:
-    """How many contacts `list_contacts` would page through with the same search."""
-    stmt = select(func.count()).select_from(Contact).where(*_filters(search, deleted))
-    return int(session.exec(stmt).one())

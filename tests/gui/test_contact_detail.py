@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QVBoxLayout, QWidget
 
 from crm_desktop.domain import CustomFieldDef
 from crm_desktop.services.channels import list_channels
-from crm_desktop.services.contacts import get_contact, list_contacts, update_contact
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import get_contact, update_contact
 from crm_desktop.services.history import contact_history
 from crm_desktop.services.timeline import contact_timeline
 from crm_desktop.services.users import get_user
@@ -27,7 +28,7 @@ from crm_desktop.ui.undo_stack import UndoStack
 
 def contact_id(db: Any, email: str) -> uuid.UUID:
     with db.read_session() as session:
-        (row,) = list_contacts(session=session, search=email)
+        (row,) = list_contacts(session=session, filter=ContactFilter(search=email))
     return row.id
 
 

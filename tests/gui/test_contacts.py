@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from crm_desktop.services.contacts import count_contacts, format_phone, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, count_contacts, list_contacts
+from crm_desktop.services.contacts import format_phone
 from crm_desktop.ui.table_model import PagedTableModel
 
 
@@ -44,7 +45,7 @@ def test_sorting_happens_in_sql(window: Any, db: Any) -> None:
     model = window.contacts.model
     model.sort(7, Qt.SortOrder.DescendingOrder)  # Created, newest first
     with db.read_session() as session:
-        expected = list_contacts(session=session, sort="created_at", descending=True, limit=3)
+        expected = list_contacts(session=session, sort_key="created_at", descending=True, limit=3)
     assert [model.index(r, 0).data() for r in range(3)] == [row.display_name for row in expected]
 
 
@@ -53,7 +54,7 @@ def test_typing_in_the_search_box_filters(qtbot: Any, window: Any, db: Any) -> N
     qtbot.keyClicks(tab.search, "lovelace")
     qtbot.waitUntil(lambda: tab.model.search == "lovelace")
     with db.read_session() as session:
-        expected = count_contacts(session=session, search="lovelace")
+        expected = count_contacts(session=session, filter=ContactFilter(search="lovelace"))
     assert tab.model.rowCount() == expected >= 1
     assert all("Lovelace" in tab.model.index(r, 0).data() for r in range(tab.model.rowCount()))
     assert tab.count.text().endswith("found")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crm_desktop.services.contacts import count_contacts
+from crm_desktop.services.contact_list import count_contacts
 from crm_desktop.services.exporting.workspace_jsonl import FORMAT
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWizard
 from sqlmodel import col, func, select
 
 from crm_desktop.domain import Contact, Organization
-from crm_desktop.services.contacts import count_contacts, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, count_contacts, list_contacts
 from crm_desktop.ui.importing import run_page
 from crm_desktop.ui.importing.wizard import ImportWizard, open_import_wizard
 from crm_desktop.ui.undo_stack import UndoStack
@@ -122,7 +122,7 @@ def test_a_google_csv_goes_through_mapping_and_dry_run_into_the_database(
     assert "“Autumn fair”" in done.note.text() and "Trash" in done.note.text()
     with db.read_session() as session:
         assert count_contacts(session=session) == before + 3
-        maya = list_contacts(session=session, search="maya@littlefox.example")[0]
+        maya = list_contacts(session=session, filter=ContactFilter(search="maya@littlefox.example"))[0]
     assert maya.display_name == "Maya Okafor" and maya.organization_name == "Little Fox Café"
     assert set(maya.tags) >= {"Autumn fair", "Wholesale"}
     with db.read_session() as session:

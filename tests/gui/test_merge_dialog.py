@@ -14,7 +14,8 @@ from sqlmodel import col, select
 from crm_desktop.domain import Activity, Case, Contact, Deal, Purchase
 from crm_desktop.services.activities import log_activity
 from crm_desktop.services.cases import open_case
-from crm_desktop.services.contacts import ContactInput, create_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact
 from crm_desktop.services.deals import board, create_deal
 from crm_desktop.services.duplicates import find_duplicates
 from crm_desktop.services.loyalty import award_points, points_balance
@@ -37,7 +38,7 @@ def runner(db: Any) -> Iterator[TaskRunner]:
 def twins(db: Any) -> tuple[uuid.UUID, uuid.UUID]:
     """Ada Lovelace (seeded with a deal, a case and a purchase) typed in again, with her own records."""
     with db.session() as session:
-        ada = list_contacts(session=session, search="ada@analytical.example")[0].id
+        ada = list_contacts(session=session, filter=ContactFilter(search="ada@analytical.example"))[0].id
         data = ContactInput(
             given_name="Ada",
             family_name="King",

@@ -8,7 +8,7 @@ import phonenumbers
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from crm_desktop.services.contacts import count_contacts, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, count_contacts, list_contacts
 
 
 def _open(qtbot: Any, window: Any) -> Any:
@@ -50,7 +50,7 @@ def test_adding_a_contact_stores_it_and_refreshes_the_table(qtbot: Any, window: 
 
     with db.read_session() as session:
         assert count_contacts(session=session) == before + 1
-        (row,) = list_contacts(session=session, search="marie@radium.example")
+        (row,) = list_contacts(session=session, filter=ContactFilter(search="marie@radium.example"))
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     assert (row.display_name, row.email, row.phone) == ("Marie Curie", "marie@radium.example", e164)
     assert row.organization_name == organization

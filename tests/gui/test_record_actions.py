@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QMessageBox
 from sqlmodel import col, select
 
 from crm_desktop.domain import Contact, Deal, DealStageChange, LifecycleChange
-from crm_desktop.services.contacts import get_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import get_contact
 
 
 def contact_id(db: Any, email: str) -> uuid.UUID:
     with db.read_session() as session:
-        (row,) = list_contacts(session=session, search=email)
+        (row,) = list_contacts(session=session, filter=ContactFilter(search=email))
     return row.id
 
 
@@ -161,7 +162,7 @@ def test_erase_asks_first_then_erases_for_good_and_clears_undo(qtbot: Any, windo
     after = stored(db, grace)
     assert after["display_name"] == "Erased contact" and after["email"] is None and after["phone"] is None
     with db.read_session() as session:
-        assert list_contacts(session=session, search="Hopper") == []
+        assert list_contacts(session=session, filter=ContactFilter(search="Hopper")) == []
         named = session.exec(select(Contact).where(col(Contact.display_name).contains("Hopper"))).all()
         assert named == []
     assert window.undo_stack.count() == 0 and not window.undo_stack.canUndo()

@@ -77,7 +77,7 @@ def test_opening_a_file_that_is_not_a_database_keeps_the_current_one(
     assert refusals and "not a CRM Desktop database" in refusals[0]
     assert notes.read_text() == "not a database"
     with db.read_session() as session:  # the current workspace still works
-        from crm_desktop.services.contacts import count_contacts
+        from crm_desktop.services.contact_list import count_contacts
 
         assert count_contacts(session=session) == 1
 

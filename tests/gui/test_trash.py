@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from crm_desktop.services.contacts import count_contacts, delete_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, count_contacts, list_contacts
+from crm_desktop.services.contacts import delete_contact
 from crm_desktop.services.organizations import delete_organization, get_organization
 from crm_desktop.services.trash import trash_counts
 from crm_desktop.ui.table_model import ROW_ROLE
@@ -15,7 +16,7 @@ from crm_desktop.ui.table_model import ROW_ROLE
 
 def _ids(db: Any, *emails: str) -> list[Any]:
     with db.read_session() as session:
-        return [list_contacts(session=session, search=email)[0].id for email in emails]
+        return [list_contacts(session=session, filter=ContactFilter(search=email))[0].id for email in emails]
 
 
 def _select(dialog: Any, *rows: int) -> None:

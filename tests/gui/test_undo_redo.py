@@ -8,22 +8,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from crm_desktop.services.contacts import (
-    ContactInput,
-    count_contacts,
-    create_contact,
-    delete_contact,
-    get_contact,
-    list_contacts,
-    update_contact,
-)
+from crm_desktop.services.contact_list import ContactFilter, count_contacts, list_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact, get_contact, update_contact
 from crm_desktop.services.workspace import open_workspace
 from crm_desktop.ui.app import AppController
 
 
 def _ada(db: Any) -> Any:
     with db.read_session() as session:
-        (row,) = list_contacts(session=session, search="ada@analytical.example")
+        (row,) = list_contacts(session=session, filter=ContactFilter(search="ada@analytical.example"))
     return row.id
 
 

@@ -8,7 +8,7 @@ import pytest
 import shiboken6
 from PySide6.QtWidgets import QMessageBox
 
-from crm_desktop.services.contacts import count_contacts
+from crm_desktop.services.contact_list import count_contacts
 from crm_desktop.services.errors import Cancelled, Conflict
 from crm_desktop.services.workspace import is_empty
 from tests.gui.conftest import open_window

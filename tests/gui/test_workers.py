@@ -9,7 +9,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QThread
 
-from crm_desktop.services.contacts import count_contacts
+from crm_desktop.services.contact_list import count_contacts
 from crm_desktop.services.errors import Cancelled, ValidationError
 from crm_desktop.ui.workers import TaskContext, TaskRunner, run_with_progress
 

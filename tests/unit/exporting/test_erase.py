@@ -19,7 +19,8 @@ from crm_desktop.services import undo
 from crm_desktop.services.activities import log_activity
 from crm_desktop.services.cases import open_case
 from crm_desktop.services.channels import add_channel
-from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact, list_contacts, update_contact
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact, update_contact
 from crm_desktop.services.deals import create_deal
 from crm_desktop.services.maintenance import check_workspace
 from crm_desktop.services.merge import merge_contacts
@@ -112,8 +113,9 @@ def test_erased_everywhere_but_figures_unchanged(demo_db: Database, subject: Sub
         assert contact.do_not_contact and not contact.marketing_consent and contact.tags == []
         assert all(c.value == ERASED_TEXT and c.deleted_at for c in s.exec(
             select(ContactChannel).where(ContactChannel.contact_id == subject.id)))  # fmt: skip
-        assert subject.id not in {c.id for c in list_contacts(session=s, search=subject.secrets[0])}
-        assert [c.id for c in list_contacts(session=s, search=ERASED_NAME)] == [subject.id]
+        secret = ContactFilter(search=subject.secrets[0])
+        assert subject.id not in {c.id for c in list_contacts(session=s, filter=secret)}
+        assert [c.id for c in list_contacts(session=s, filter=ContactFilter(search=ERASED_NAME))] == [subject.id]
         history = s.connection().exec_driver_sql(
             "SELECT value FROM change WHERE table_name = 'contact' AND row_id = ? AND field = 'display_name' "
             "ORDER BY hlc", (subject.id.hex,)
@@ -150,7 +152,7 @@ def test_namesakes_keep_their_name(demo_db: Database, subject: Subject) -> None:
     erase_contact_for_good(db=demo_db, contact_id=subject.id)
     with demo_db.read_session() as s:
         assert s.get(Contact, namesake.id).display_name == name
-        assert [c.id for c in list_contacts(session=s, search="someone.else")] == [namesake.id]
+        assert [c.id for c in list_contacts(session=s, filter=ContactFilter(search="someone.else"))] == [namesake.id]
 
 
 def test_erasure_cannot_be_undone(demo_db: Database, subject: Subject) -> None:

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from crm_desktop.domain import REPLICATED_MODELS, Contact, Reward, Stage
 from crm_desktop.domain.errors import Cancelled, Conflict, NewerSchemaError, ValidationError
-from crm_desktop.services.contacts import delete_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import delete_contact
 from crm_desktop.services.exporting import export_workspace, import_workspace
 from crm_desktop.services.maintenance import check_workspace
 from crm_desktop.services.reference import seed_id
@@ -97,7 +98,7 @@ def test_round_trip_is_lossless(source: Source, new_db: Database) -> None:
     assert reopened.user_id == source.user_id, "and stays so when the file is opened again"
     reopened.close()
     with new_db.read_session() as s:
-        found = list_contacts(session=s, search="Müller-Łukasik")
+        found = list_contacts(session=s, filter=ContactFilter(search="Müller-Łukasik"))
         assert [c.display_name for c in found] == ["Zoë Müller-Łukasik"], "the search index was rebuilt"
         journaled = s.connection().exec_driver_sql("SELECT count(DISTINCT row_id) FROM change").scalar_one()
     assert journaled == sum(len(rows) for rows in before.values()), "every imported row is in the journal"

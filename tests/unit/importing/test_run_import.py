@@ -12,7 +12,8 @@ from sqlmodel import Session, col, select
 
 from crm_desktop.domain import Contact, ContactChannel, LeadStatusChange, LifecycleChange, Organization
 from crm_desktop.domain.errors import Cancelled
-from crm_desktop.services.contacts import ContactInput, create_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact
 from crm_desktop.services.importing import ImportPlan, read_source, run_import
 from crm_desktop.services.organizations import OrganizationInput, create_organization
 from crm_desktop.store import Database
@@ -28,6 +29,11 @@ def channels(session: Session, contact: Contact, kind: str) -> list[tuple[str, s
         .order_by(col(ContactChannel.position))
     ).all()  # fmt: skip
     return [(c.value, c.normalized, c.label) for c in rows]
+
+
+def _found(session: Session, search: str) -> list[str]:
+    """The names the contacts list shows for a search."""
+    return [r.display_name for r in list_contacts(session=session, filter=ContactFilter(search=search))]
 
 
 def counts(db: Database) -> dict[str, int]:
@@ -70,10 +76,9 @@ def test_google_export_creates_contacts_channels_organizations_and_ledgers(
         )
         status = session.exec(select(LeadStatusChange).where(LeadStatusChange.contact_id == ada.id)).one()
         assert status.to_status == "open"
-        assert [r.display_name for r in list_contacts(session=session, search="lovelace")] == ["Ada Lovelace"]
-        assert [r.display_name for r in list_contacts(session=session, search="a.lovelace@example")] == ["Ada Lovelace"]
-        assert {r.display_name for r in list_contacts(session=session, search="Analytical Engines")} == {
-            "Ada Lovelace", "Charles Babbage"}  # fmt: skip
+        assert _found(session, "lovelace") == ["Ada Lovelace"]
+        assert _found(session, "a.lovelace@example") == ["Ada Lovelace"]
+        assert set(_found(session, "Analytical Engines")) == {"Ada Lovelace", "Charles Babbage"}
         journal = (
             session.connection()
             .execute(
@@ -110,7 +115,7 @@ def test_bad_rows_are_reported_and_good_rows_arrive(fresh_workspace: Database, f
         org = session.get(Organization, bobby.organization_id)
         assert org is not None and org.name == 'Little "Bobby" Tables; Ltd'
         assert contact_named(session, "Another Good").notes == "=cmd|' /C calc'!A0"
-        found = list_contacts(session=session, search='DROP TABLE "')
+        found = list_contacts(session=session, filter=ContactFilter(search='DROP TABLE "'))
         assert [r.display_name for r in found] == ['Robert"); DROP TABLE contact;-- 😀']
         assert session.exec(select(func.count()).select_from(Contact)).one() == 3
 

@@ -23,7 +23,8 @@ from crm_desktop.services.channels import (
     tag_suggestions,
     update_channel,
 )
-from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact
 from crm_desktop.services.organizations import OrganizationInput, create_organization, delete_organization
 from crm_desktop.services.settings import set_setting
 from tests.unit.services import changes_since, mark
@@ -136,7 +137,7 @@ def test_replace_channels_is_all_or_nothing_on_bad_input(workspace: object) -> N
 def test_extra_emails_are_searchable(session: Session) -> None:
     ada = person(session)
     add_channel(session=session, contact_id=ada, kind="email", value="secret.alias@elsewhere.example")
-    assert [r.id for r in list_contacts(session=session, search="secret.alias")] == [ada]
+    assert [r.id for r in list_contacts(session=session, filter=ContactFilter(search="secret.alias"))] == [ada]
 
 
 def test_pick_lists(session: Session) -> None:

@@ -29,7 +29,8 @@ from crm_desktop.domain.errors import NotFound, ValidationError
 from crm_desktop.services import undo
 from crm_desktop.services.activities import add_task, log_activity, record_feedback
 from crm_desktop.services.cases import open_case
-from crm_desktop.services.contacts import ContactInput, create_contact, list_contacts
+from crm_desktop.services.contact_list import ContactFilter, list_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact
 from crm_desktop.services.deals import create_deal
 from crm_desktop.services.loyalty import award_points, lifetime_points, points_balance, record_purchase
 from crm_desktop.services.merge import CHANNEL_LINK, KEPT_LINKS, MOVED_LINKS, merge_contacts, merge_preview
@@ -180,7 +181,8 @@ def test_channels_already_on_the_survivor_are_not_repeated(session: Session) -> 
         )
     ).all()
     assert live == ["ada@work.example"]
-    assert [c.id for c in list_contacts(session=session, search="work.example")] == [keep.id]  # search follows
+    found = list_contacts(session=session, filter=ContactFilter(search="work.example"))
+    assert [c.id for c in found] == [keep.id]  # search follows
 
 
 def test_bad_merges_are_refused_and_change_nothing(workspace: Database) -> None:

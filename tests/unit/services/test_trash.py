@@ -10,13 +10,8 @@ from sqlmodel import Session, select
 from crm_desktop.domain import Contact, ContactChannel
 from crm_desktop.domain.errors import NotFound, ValidationError
 from crm_desktop.services import undo
-from crm_desktop.services.contacts import (
-    ContactInput,
-    count_contacts,
-    create_contact,
-    delete_contact,
-    get_contact,
-)
+from crm_desktop.services.contact_list import count_contacts
+from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact, get_contact
 from crm_desktop.services.deals import create_deal, get_deal
 from crm_desktop.services.organizations import (
     OrganizationInput,
