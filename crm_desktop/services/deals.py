@@ -213,7 +213,10 @@ def move_deal(*, session: Session, deal_id: uuid.UUID, stage_id: uuid.UUID, at: 
 
 
 def win_deal(*, session: Session, deal_id: uuid.UUID, at: datetime | None = None) -> Purchase:
-    """Close a deal as won: the sale is recorded, points awarded, and onboarding tasks created."""
+    """Close a deal as won: the sale is recorded (with the deal's lines, taken out of stock), points awarded,
+    and onboarding tasks created."""
+    from crm_desktop.services.deal_lines import sale_lines, take_from_stock  # deal_lines builds on this module
+
     deal = _open_deal(session, deal_id)
     if deal.contact_id is None:
         raise ValidationError("Link a contact before winning the deal", field="contact_id")
@@ -228,7 +231,9 @@ def win_deal(*, session: Session, deal_id: uuid.UUID, at: datetime | None = None
     purchase = record_purchase(
         session=session, contact_id=deal.contact_id, amount_cents=deal.value_cents, currency=deal.currency,
         occurred_at=when, channel="deal", deal_id=deal.id, note=deal.title,
+        lines=sale_lines(session=session, deal_id=deal.id),
     )  # fmt: skip
+    take_from_stock(session=session, deal_id=deal.id)
     for item in get_setting(session=session, key="onboarding_checklist"):
         session.add(
             Task(

@@ -1,4 +1,4 @@
-"""A record's timeline: everything that happened with a contact or organization, newest first, a page at a time.
+"""A record's timeline: everything that happened with a contact, organization or deal, newest first, a page at a time.
 
 Activities, tasks, deals (created, won, lost), cases (opened, resolved), purchases, points, feedback and
 lead-status and lifecycle changes are merged in SQL (one UNION ALL ordered and limited by the database), so a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -24,12 +24,14 @@ from crm_desktop.domain import (
     Case,
     Contact,
     Deal,
+    DealStageChange,
     Feedback,
     LeadStatusChange,
     LifecycleChange,
     LostReason,
     PointsEntry,
     Purchase,
+    Stage,
     Task,
     User,
     UTCDateTime,
@@ -41,7 +43,7 @@ MAX_PAGE = 500
 # What each kind of item means (the `kind` column); the UI words and colours them.
 KINDS = (
     "activity", "task", "task_done", "deal_created", "deal_won", "deal_lost", "case_opened", "case_resolved",
-    "purchase", "points", "feedback", "lead_status", "lifecycle",
+    "purchase", "points", "feedback", "lead_status", "lifecycle", "stage_change",
 )  # fmt: skip
 
 
@@ -179,6 +181,37 @@ def _branches(contact: Any, organization: Any) -> list[Select[Any]]:
     return [select_ for group in selects for select_ in group]
 
 
+def _deal_branches(record: Any) -> list[Select[Any]]:
+    """The union's SELECTs for one deal: its activities and tasks, its creation, its moves, and how it closed."""
+    A, T, D, G = Activity, Task, Deal, DealStageChange
+
+    def stage_name(column: Any) -> Any:
+        return select(Stage.name).where(col(Stage.id) == column).scalar_subquery()
+
+    deal = {"title": col(D.title), "number": col(D.value_cents), "currency": col(D.currency),
+            "contact_id": col(D.contact_id), "user_id": col(D.owner_id)}  # fmt: skip
+    this_deal = [[col(D.id) == record, col(D.deleted_at).is_(None)]]
+    lost_reason = (D, (LostReason, col(LostReason.id) == col(D.lost_reason_id)))
+    selects = [
+        _branch("activity", col(A.occurred_at), col(A.id), [[col(A.deal_id) == record, col(A.deleted_at).is_(None)]],
+                sub=col(A.kind), title=col(A.subject), detail=col(A.body), number=col(A.duration_minutes),
+                prior=col(A.direction), contact_id=col(A.contact_id), user_id=col(A.user_id)),
+        _branch("task", col(T.created_at), col(T.id), [[col(T.deal_id) == record, col(T.deleted_at).is_(None)]],
+                sub=col(T.priority), title=col(T.title), detail=col(T.notes), due_at=col(T.due_at),
+                contact_id=col(T.contact_id), user_id=col(T.assignee_id)),
+        _branch("task_done", col(T.done_at), col(T.id), [[col(T.deal_id) == record, col(T.deleted_at).is_(None)]],
+                title=col(T.title), contact_id=col(T.contact_id), user_id=col(T.assignee_id)),
+        _branch("deal_created", col(D.created_at), col(D.id), this_deal, sub=col(D.status), **deal),
+        _branch("deal_won", col(D.won_at), col(D.id), this_deal, **deal),
+        _branch("deal_lost", col(D.lost_at), col(D.id), this_deal, sub=col(LostReason.name), detail=col(D.lost_note),
+                join=lost_reason, **deal),
+        _branch("stage_change", col(G.at), col(G.id),
+                [[col(G.deal_id) == record, col(G.deleted_at).is_(None), col(G.from_stage_id).is_not(None)]],
+                sub=stage_name(col(G.to_stage_id)), prior=stage_name(col(G.from_stage_id)), user_id=col(G.user_id)),
+    ]  # fmt: skip
+    return [select_ for group in selects for select_ in group]
+
+
 @cache
 def _statement(scope: str, paged: bool) -> Select[Any]:
     """The merged, ordered, limited query for a contact's or an organization's timeline, built once.
@@ -187,7 +220,9 @@ def _statement(scope: str, paged: bool) -> Select[Any]:
     every later page of every record.
     """
     record = bindparam("record", type_=Uuid)
-    if scope == "contact":
+    if scope == "deal":
+        branches = _deal_branches(record)
+    elif scope == "contact":
         branches = _branches(lambda column: column == record, lambda _column: None)
     else:
         members = select(Contact.id).where(col(Contact.organization_id) == record).scalar_subquery()
@@ -217,7 +252,7 @@ def _page(
         params.update(before_at=before.at, before_kind=before.kind, before_ref=before.ref_id)
     rows = list(session.execute(_statement(scope, before is not None), params))
     users = _names(session, User, {r.user_id for r in rows})
-    contacts = _names(session, Contact, {r.contact_id for r in rows}) if scope == "organization" else {}
+    contacts = _names(session, Contact, {r.contact_id for r in rows}) if scope != "contact" else {}
     return [
         TimelineItem(
             kind=r.kind, at=r.at, ref_id=r.ref_id, sub=r.sub, title=r.title, detail=r.detail, number=r.number,
@@ -248,3 +283,14 @@ def organization_timeline(
 ) -> list[TimelineItem]:
     """One page of what happened with an organization and its people, newest first (items name the contact)."""
     return _page(session, "organization", organization_id, limit=limit, before=before)
+
+
+def deal_timeline(
+    *, session: Session, deal_id: uuid.UUID, limit: int = 50, before: TimelineCursor | None = None
+) -> list[TimelineItem]:
+    """One page of what happened with a deal (activities, tasks, stage moves, won or lost), newest first.
+
+    A stage move reads "From → To" as its title; `prior` and `sub` hold the two stage names.
+    """
+    items = _page(session, "deal", deal_id, limit=limit, before=before)
+    return [replace(i, title=f"{i.prior or '?'} → {i.sub or '?'}") if i.kind == "stage_change" else i for i in items]
