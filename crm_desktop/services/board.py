@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -13,6 +13,7 @@ from crm_desktop.domain import Contact, Deal, LostReason, Organization, Pipeline
 from crm_desktop.domain.enums import StageKind
 from crm_desktop.domain.errors import NotFound
 from crm_desktop.services._common import get_live, moment
+from crm_desktop.services.deal_filter import DealFilter, deal_conditions
 from crm_desktop.services.users import initials
 
 
@@ -94,8 +95,21 @@ class StageColumn:
     weighted_cents: int
 
 
-def board(*, session: Session, pipeline_id: uuid.UUID | None = None, now: datetime | None = None) -> list[StageColumn]:
-    """The open deals of a pipeline grouped by open stage, biggest first: three queries however many deals."""
+def board(
+    *,
+    session: Session,
+    pipeline_id: uuid.UUID | None = None,
+    now: datetime | None = None,
+    filter: DealFilter | None = None,
+) -> list[StageColumn]:
+    """The open deals of a pipeline grouped by open stage, biggest first: three queries however many deals.
+
+    A `filter` narrows the cards and the column totals in SQL; its pipeline is used when `pipeline_id`
+    is not given (an explicit `pipeline_id` wins).
+    """
+    if filter is not None and pipeline_id is None:
+        pipeline_id = filter.pipeline_id
+    narrowing = deal_conditions(replace(filter, pipeline_id=None)) if filter is not None else []
     pipeline = resolve_pipeline(session, pipeline_id)
     current = moment(now)
     stages = [s for s in list_stages(session=session, pipeline_id=pipeline.id) if s.kind == StageKind.OPEN]
@@ -119,7 +133,7 @@ def board(*, session: Session, pipeline_id: uuid.UUID | None = None, now: dateti
         .outerjoin(User, col(User.id) == col(Deal.owner_id))
         .outerjoin(next_due, next_due.c.deal_id == col(Deal.id))
         .where(col(Deal.deleted_at).is_(None), col(Deal.status) == "open")
-        .where(col(Deal.pipeline_id) == pipeline.id)
+        .where(col(Deal.pipeline_id) == pipeline.id, *narrowing)
         .order_by(col(Deal.value_cents).desc(), col(Deal.id))
     )  # fmt: skip
     cards: dict[uuid.UUID, list[DealCard]] = {s.id: [] for s in stages}
