@@ -9,11 +9,12 @@ there. Every status change and stage move is written to its ledger by the contac
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from crm_desktop.domain import Campaign, Contact, Deal, LeadStatusChange, Organization, User
@@ -45,11 +46,13 @@ class LeadCard:
     owner_initials: str
     created_at: datetime
     status_since: datetime | None  # when the lead reached its current status (None: no recorded change)
+    updated_at: datetime  # the board's order, and the cursor for the next page
+    status: str  # the column it sits in (open when none was recorded)
 
 
 @dataclass(frozen=True)
 class LeadColumn:
-    """One status column of the leads board: how many leads it holds and the first cards (newest first)."""
+    """One status column of the leads board: how many leads it holds and its first cards (recently updated first)."""
 
     status: str
     label: str
@@ -99,10 +102,21 @@ def _status_is(status: str) -> ColumnElement[bool]:
 
 
 def leads_by_status(
-    *, session: Session, owner_id: uuid.UUID | None = None, search: str = "", limit_per_status: int = 50
+    *,
+    session: Session,
+    owner_id: uuid.UUID | None = None,
+    search: str = "",
+    limit_per_status: int = 50,
+    limits: Mapping[str, int] | None = None,
 ) -> list[LeadColumn]:
-    """The leads board: per status the number of leads and the newest `limit_per_status` cards, all in SQL."""
+    """The leads board: per status the number of leads and its first cards, most recently updated first.
+
+    `limits` overrides `limit_per_status` for some statuses (a board reload keeps what was scrolled in);
+    `lead_cards` pages further down one column. Everything is filtered, counted and paged in SQL.
+    """
     v.check_paging(offset=0, limit=limit_per_status)
+    for limit in (limits or {}).values():
+        v.check_paging(offset=0, limit=limit)
     conditions = _lead_filters(owner_id, search)
     status = func.coalesce(col(Contact.lead_status), LeadStatus.OPEN.value)
     counts: dict[str, int] = {
@@ -111,30 +125,58 @@ def leads_by_status(
     }
     columns: list[LeadColumn] = []
     for board_status in BOARD_STATUSES:
-        stmt = (
-            select(  # type: ignore[call-overload]
-                Contact.id, Contact.display_name, Organization.name, Contact.email, Contact.phone, Contact.source,
-                User.name, Contact.created_at,
-            )
-            .select_from(Contact)
-            .outerjoin(Organization, col(Organization.id) == col(Contact.organization_id))
-            .outerjoin(User, col(User.id) == col(Contact.owner_id))
-            .where(*conditions, _status_is(board_status))
-            .order_by(col(Contact.created_at).desc(), col(Contact.id).desc())
-            .limit(limit_per_status)
-        )  # fmt: skip
-        rows = list(session.exec(stmt))
-        since = _status_since(session, [r[0] for r in rows])
-        cards = [
-            LeadCard(
-                id=r[0], display_name=r[1], organization_name=r[2], email=r[3], phone=r[4], source=r[5],
-                owner_initials=initials(r[6]) if r[6] else "", created_at=r[7], status_since=since.get(r[0]),
-            )
-            for r in rows
-        ]  # fmt: skip
+        limit = (limits or {}).get(board_status, limit_per_status)
+        cards = _cards(session, conditions, board_status, None, limit)
         label = STATUS_LABELS.get(board_status, board_status.capitalize())
         columns.append(LeadColumn(board_status, label, counts.get(board_status, 0), cards))
     return columns
+
+
+def lead_cards(
+    *,
+    session: Session,
+    status: str,
+    owner_id: uuid.UUID | None = None,
+    search: str = "",
+    after: LeadCard | None = None,
+    limit: int = 50,
+) -> list[LeadCard]:
+    """The next page of one status column, after the card `after` (keyset paging: fast at any depth)."""
+    checked = v.check_choice(status, LeadStatus, field="lead_status")
+    v.check_paging(offset=0, limit=limit)
+    return _cards(session, _lead_filters(owner_id, search), checked, after, limit)
+
+
+def _cards(
+    session: Session, conditions: list[ColumnElement[bool]], status: str, after: LeadCard | None, limit: int
+) -> list[LeadCard]:
+    """One column's cards in board order (updated_at, id descending), starting after `after`."""
+    updated, contact_id = col(Contact.updated_at), col(Contact.id)
+    where = [*conditions, _status_is(status)]
+    if after is not None:  # rows strictly after the cursor in (updated_at desc, id desc) order
+        where += [updated <= after.updated_at, ~and_(updated == after.updated_at, contact_id >= after.id)]
+    stmt = (
+        select(  # type: ignore[call-overload]
+            Contact.id, Contact.display_name, Organization.name, Contact.email, Contact.phone, Contact.source,
+            User.name, Contact.created_at, Contact.updated_at, Contact.lead_status,
+        )
+        .select_from(Contact)
+        .outerjoin(Organization, col(Organization.id) == col(Contact.organization_id))
+        .outerjoin(User, col(User.id) == col(Contact.owner_id))
+        .where(*where)
+        .order_by(updated.desc(), contact_id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    rows = list(session.exec(stmt))
+    since = _status_since(session, [r[0] for r in rows])
+    return [
+        LeadCard(
+            id=r[0], display_name=r[1], organization_name=r[2], email=r[3], phone=r[4], source=r[5],
+            owner_initials=initials(r[6]) if r[6] else "", created_at=r[7], status_since=since.get(r[0]),
+            updated_at=r[8], status=r[9] or LeadStatus.OPEN.value,
+        )
+        for r in rows
+    ]  # fmt: skip
 
 
 def _status_since(session: Session, contact_ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:

@@ -13,7 +13,7 @@ from crm_desktop.domain.errors import Conflict, NotFound, ValidationError
 from crm_desktop.services import undo
 from crm_desktop.services.contacts import ContactInput, create_contact, delete_contact
 from crm_desktop.services.deals import default_pipeline, list_stages
-from crm_desktop.services.leads import convert_to_deal, leads_by_status, move_lead
+from crm_desktop.services.leads import LeadCard, LeadColumn, convert_to_deal, lead_cards, leads_by_status, move_lead
 from crm_desktop.services.loyalty import record_purchase
 from crm_desktop.services.organizations import OrganizationInput, create_organization
 from crm_desktop.services.users import create_user, current_user
@@ -143,3 +143,42 @@ def test_conversion_is_undoable(workspace: Database) -> None:
         assert s.get(Contact, ada.id).lifecycle_stage == "lead"  # type: ignore[union-attr]
         assert s.get(Deal, deal.id).deleted_at is not None  # type: ignore[union-attr]
         assert [c.id for c in leads_by_status(session=s)[2].cards] == [ada.id]
+
+
+def test_columns_list_recently_updated_first_so_a_moved_lead_tops_its_new_column(session: Session) -> None:
+    first, second = lead(session, "First"), lead(session, "Second", days=1)
+    move_lead(session=session, contact_id=first.id, status="contacted")
+    move_lead(session=session, contact_id=second.id, status="contacted")
+    board = leads_by_status(session=session)
+    assert [card.display_name for card in board[1].cards] == ["Second", "First"]
+    assert {card.status for card in board[1].cards} == {"contacted"}
+    move_lead(session=session, contact_id=first.id, status="open")
+    move_lead(session=session, contact_id=first.id, status="contacted")
+    assert [card.display_name for card in leads_by_status(session=session)[1].cards] == ["First", "Second"]
+
+
+def test_pages_follow_one_another_without_gaps_or_repeats(session: Session) -> None:
+    owner = create_user(session=session, name="Grace Hopper")
+    people = [lead(session, f"Lead {n:02d}", days=n % 3, owner_id=owner.id) for n in range(23)]
+    lead(session, "Someone else's")
+    board = leads_by_status(session=session, owner_id=owner.id, limit_per_status=10)
+    assert board[0].count == 23
+    seen = [card.id for card in board[0].cards]
+    while True:
+        page = lead_cards(session=session, status="open", owner_id=owner.id, after=_card(board, seen[-1]), limit=10)
+        if not page:
+            break
+        seen += [card.id for card in page]
+        board = [LeadColumn("open", "Open", 23, page)]
+    assert len(seen) == len(set(seen)) == 23 and set(seen) == {p.id for p in people}
+    wider = leads_by_status(session=session, owner_id=owner.id, limit_per_status=5, limits={"open": 15})
+    assert [len(column.cards) for column in wider] == [15, 0, 0, 0]
+    assert [card.id for card in wider[0].cards] == seen[:15]  # a reload keeping what was scrolled in
+    with pytest.raises(ValidationError, match="must be one of"):
+        lead_cards(session=session, status="won")
+    with pytest.raises(ValidationError):
+        leads_by_status(session=session, limits={"open": -1})
+
+
+def _card(columns: list[LeadColumn], card_id: Any) -> LeadCard:
+    return next(card for column in columns for card in column.cards if card.id == card_id)

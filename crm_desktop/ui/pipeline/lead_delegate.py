@@ -1,0 +1,197 @@
+"""How the leads board looks: painted lead cards in the deal cards' style, and the column lane with its header."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollBar,
+    QStyle,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm_desktop.services.leads import LeadCard, LeadColumn
+from crm_desktop.ui.formatting import Formatter
+from crm_desktop.ui.labels import label, marker
+from crm_desktop.ui.pipeline.card_drag import CardListView
+from crm_desktop.ui.pipeline.delegate import MARGIN_X, MARGIN_Y, PAD, RADIUS, CardDelegate
+from crm_desktop.ui.pipeline.lead_model import LEADS_SCOPE, LeadColumnModel, days_in_status
+from crm_desktop.ui.pipeline.model import CARD_ROLE
+from crm_desktop.ui.style import blend, is_dark, make_muted, muted_text
+
+COLUMN_MIN_WIDTH = 250
+HINTS = {
+    "open": "New leads, not yet reached",
+    "contacted": "Reached; finding out if they fit",
+    "qualified": "Ready to become a deal",
+    "unqualified": "Not a fit for now",
+}
+
+
+class LeadCardDelegate(CardDelegate):
+    """Draws lead cards directly (no widget per card), framed like the deal cards; three lines tall."""
+
+    LINES = 3  # name and owner; organization (or e-mail); source and days in status
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        line = QFontMetrics(option.font).height()
+        return QSize(200, 2 * MARGIN_Y + 2 * PAD + self.LINES * line + (self.LINES - 1) * 4)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        card: LeadCard | None = index.data(CARD_ROLE)
+        if card is None:
+            return
+        palette = QGuiApplication.palette()  # the list's own Base is transparent (cards sit on the column)
+        rect = QRectF(option.rect).adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        border = (
+            palette.color(QPalette.ColorRole.Highlight) if selected else blend(base, text, 0.16 if hovered else 0.1)
+        )
+        path = QPainterPath()
+        path.addRoundedRect(rect, RADIUS, RADIUS)
+        painter.setBrush(blend(base, text, 0.03) if is_dark(palette) else base)
+        painter.setPen(border)
+        painter.drawPath(path)
+        self._paint_lead(painter, option, card, rect, text, muted_text(palette))
+        painter.restore()
+
+    def _paint_lead(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        card: LeadCard,
+        rect: QRectF,
+        ink: QColor,
+        muted: QColor,
+    ) -> None:
+        bold = QFont(option.font)
+        bold.setBold(True)
+        metrics = QFontMetrics(option.font)
+        line = metrics.height()
+        inner = rect.adjusted(PAD + 2, PAD, -PAD, -PAD)
+        badge = line + 4
+        top = inner.top()
+        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+
+        painter.setFont(bold)
+        painter.setPen(ink)
+        name_width = int(inner.width() - badge - 6)
+        name = QFontMetrics(bold).elidedText(card.display_name, Qt.TextElideMode.ElideRight, name_width)
+        painter.drawText(QRectF(inner.left(), top, name_width, line), left, name)
+        self._paint_badge(painter, card.owner_initials, QRectF(inner.right() - badge, top - 2, badge, badge))
+
+        painter.setFont(option.font)
+        painter.setPen(muted)
+        who = card.organization_name or card.email or card.phone or "No organization"
+        who = metrics.elidedText(who, Qt.TextElideMode.ElideRight, int(inner.width()))
+        painter.drawText(QRectF(inner.left(), top + line + 4, inner.width(), line), left, who)
+
+        bottom = QRectF(inner.left(), top + 2 * (line + 4), inner.width(), line)
+        days = days_in_status(card)
+        age = "new today" if days == 0 else f"{self.fmt.number(days)} {'day' if days == 1 else 'days'} in status"
+        age_width = metrics.horizontalAdvance(age)
+        painter.drawText(bottom, right, age)
+        source = label(card.source) if card.source else "No source"
+        source = metrics.elidedText(source, Qt.TextElideMode.ElideRight, int(inner.width() - age_width - 12))
+        painter.setPen(ink if card.source else muted)
+        painter.drawText(bottom, left, source)
+
+
+class LeadColumnWidget(QFrame):
+    """A status's name and count ("100 of 11,248" until all are scrolled in) over its list of cards."""
+
+    def __init__(self, column: LeadColumn, fmt: Formatter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stageColumn")
+        self.setMinimumWidth(COLUMN_MIN_WIDTH)
+        self.fmt = fmt
+        self.model = LeadColumnModel(column, fmt)
+        self.title = QLabel(self)
+        self.title.setObjectName("sectionTitle")
+        self.dot = QLabel(self)
+        icon = marker(column.status)
+        if icon is not None:
+            self.dot.setPixmap(icon.pixmap(16, 16))
+        self.count = make_muted(QLabel(self))
+        self.hint = make_muted(QLabel(HINTS.get(column.status, ""), self))
+        self.list = CardListView(LEADS_SCOPE, column.status, self)
+        self.list.setObjectName("stageList")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(LeadCardDelegate(fmt, self.list))
+        self.list.setUniformItemSizes(True)
+        slim = QScrollBar(Qt.Orientation.Vertical, self.list)  # a new bar: the area then honours its QSS width
+        slim.setObjectName("slimScrollBar")
+        self.list.setVerticalScrollBar(slim)
+        self.list.setMouseTracking(True)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.setAccessibleName(column.label)
+
+        heading = QHBoxLayout()
+        heading.setSpacing(4)
+        heading.addWidget(self.dot)
+        heading.addWidget(self.title)
+        heading.addStretch(1)
+        heading.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 10, 6, 6)
+        layout.setSpacing(2)
+        layout.addLayout(heading)
+        layout.addWidget(self.hint)
+        layout.addSpacing(6)
+        layout.addWidget(self.list, 1)
+        self.dot.setContentsMargins(6, 0, 0, 0)
+        self.title.setContentsMargins(0, 0, 6, 0)
+        for muted in (self.count, self.hint):
+            muted.setContentsMargins(6, 0, 6, 0)
+        self.model.rowsInserted.connect(self.update_header)
+        self.model.rowsRemoved.connect(self.update_header)
+        self.model.modelReset.connect(self.update_header)
+        self.update_header()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The same softly tinted, rounded lane as the deal board's columns."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        window = palette.color(QPalette.ColorRole.Window)
+        painter.setPen(blend(window, palette.color(QPalette.ColorRole.WindowText), 0.1))
+        painter.setBrush(blend(window, palette.color(QPalette.ColorRole.WindowText), 0.035))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        painter.end()
+
+    def update_header(self) -> None:
+        shown, total = self.model.rowCount(), self.model.count
+        self.title.setText(self.model.label)
+        count = self.fmt.number(total)
+        self.count.setText(count if shown >= total else f"{self.fmt.number(shown)} of {count}")
+        self.count.setToolTip("" if shown >= total else "Scroll down for more, or narrow the board with the filter")
+
+    def show_scrolled(self, column: LeadColumn, selected: uuid.UUID | None, *, keep: bool = True) -> None:
+        """New data, keeping (unless told otherwise) the scroll position, and the selected card when still here."""
+        position = self.list.verticalScrollBar().value() if keep else 0
+        self.model.set_column(column)
+        self.list.verticalScrollBar().setValue(position)
+        row = self.model.row_of(selected) if selected is not None else None
+        if row is not None:
+            self.list.setCurrentIndex(self.model.index(row, 0))
