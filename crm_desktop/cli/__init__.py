@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from crm_desktop import __version__
-from crm_desktop.cli import exporting, importing
+from crm_desktop.cli import exporting, importing, quotes
 from crm_desktop.logging_setup import configure_logging
 from crm_desktop.services.errors import CRMError
 
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, metavar="FILE")
     importing.add_parsers(commands)
     exporting.add_parsers(commands)
+    quotes.add_parsers(commands)
     return parser
 
 
@@ -206,4 +207,5 @@ def cmd_restore(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": cmd_demo, "report": cmd_report, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "import": importing.cmd_import, "export": exporting.cmd_export, "privacy": exporting.cmd_privacy,
+    "quote": quotes.cmd_quote,
 }  # fmt: skip

@@ -43,6 +43,17 @@ SETTINGS: dict[str, SettingDef] = {
     s.key: s
     for s in (
         SettingDef("business_name", "My Business", str, "Business name"),
+        SettingDef("business_address", "", str, "Business postal address (one line per row), printed on quotes"),
+        SettingDef("business_email", "", str, "Business email printed on quotes"),
+        SettingDef("business_phone", "", str, "Business phone printed on quotes"),
+        SettingDef("business_logo", "", str, "Path of a PNG or JPEG logo for quotes and reports"),
+        SettingDef("quote_validity_days", 30, int, "Days a quote stays valid"),
+        SettingDef(
+            "quote_terms",
+            "To accept this quote, sign and return a copy or reply to our email.",
+            str,
+            "Terms printed at the foot of quotes",
+        ),
         SettingDef("currency", "EUR", str, "Currency (ISO 4217)"),
         SettingDef("locale", "en_GB", str, "Locale for dates and money"),
         SettingDef("timezone", "UTC", str, "Business time zone"),
