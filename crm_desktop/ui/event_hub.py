@@ -9,7 +9,10 @@ from PySide6.QtCore import QObject, Qt, Signal
 from crm_desktop.services.workspace import ChangeNotice, Workspace
 
 CONTACTS = frozenset({"contact", "contact_channel", "organization", "user"})
-DEALS = frozenset({"deal", "deal_stage_change", "stage", "pipeline", "organization", "contact", "task", "user"})
+DEALS = frozenset({
+    "deal", "deal_stage_change", "deal_line", "stage", "pipeline", "lost_reason", "product", "organization", "contact",
+    "task", "user",
+})  # fmt: skip
 CASES = frozenset({"support_case", "case_event", "contact", "organization", "user"})
 LOYALTY = frozenset({"points_entry", "purchase", "loyalty_tier", "reward", "contact"})
 SETTINGS = frozenset({"setting"})
