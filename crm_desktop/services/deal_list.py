@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from crm_desktop.domain.enums import DealStatus
 from crm_desktop.services import _validate as v
 from crm_desktop.services._common import moment
 from crm_desktop.services.board import resolve_pipeline
+from crm_desktop.services.deal_filter import DealFilter, deal_conditions
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,13 @@ def _sort_column(sort: str) -> ColumnElement[Any]:
     return columns[sort]  # type: ignore[no-any-return]
 
 
-def _filtered(stmt: Select[Any], pipeline_id: uuid.UUID, search: str, statuses: Collection[str] | None) -> Select[Any]:
+def _filtered(
+    stmt: Select[Any],
+    pipeline_id: uuid.UUID,
+    search: str,
+    statuses: Collection[str] | None,
+    narrow: DealFilter | None = None,
+) -> Select[Any]:
     stmt = (
         stmt.outerjoin(Stage, col(Stage.id) == col(Deal.stage_id))
         .outerjoin(Organization, col(Organization.id) == col(Deal.organization_id))
@@ -86,6 +93,8 @@ def _filtered(stmt: Select[Any], pipeline_id: uuid.UUID, search: str, statuses: 
         pattern = v.like_pattern(token)
         searched = (col(Deal.title), col(Organization.name), col(Contact.display_name))
         conditions.append(or_(*(c.ilike(pattern, escape="\\") for c in searched)))
+    if narrow is not None:  # owner, expected close, source: the board's filter bar (its text is `search`)
+        conditions += deal_conditions(replace(narrow, text="", pipeline_id=None))
     return stmt.where(*conditions)
 
 
@@ -100,6 +109,7 @@ def list_deals(
     offset: int = 0,
     limit: int = 200,
     now: datetime | None = None,
+    narrow: DealFilter | None = None,
 ) -> list[DealRow]:
     """One page of a pipeline's deals (open ones unless `statuses` says otherwise; None = all)."""
     v.check_sort(sort, DEAL_SORT_KEYS)
@@ -116,7 +126,7 @@ def list_deals(
         Deal.value_cents, Deal.currency, _probability(), Deal.expected_close, User.name, Deal.stage_entered_at,
         Deal.created_at, Stage.rotting_days,
     ).select_from(Deal)  # fmt: skip
-    stmt = _filtered(stmt, pipeline.id, search, statuses).order_by(key, tie).offset(offset).limit(limit)
+    stmt = _filtered(stmt, pipeline.id, search, statuses, narrow).order_by(key, tie).offset(offset).limit(limit)
     rows = []
     for r in session.exec(stmt):
         days = max(0, (current - (r[12] or r[13])).days)
@@ -137,8 +147,9 @@ def count_deals(
     pipeline_id: uuid.UUID | None = None,
     search: str = "",
     statuses: Collection[str] | None = OPEN_ONLY,
+    narrow: DealFilter | None = None,
 ) -> int:
     """How many deals `list_deals` would page through with the same pipeline, search and statuses."""
     pipeline = resolve_pipeline(session, pipeline_id)
-    stmt = _filtered(select(func.count()).select_from(Deal), pipeline.id, search, statuses)
+    stmt = _filtered(select(func.count()).select_from(Deal), pipeline.id, search, statuses, narrow)
     return int(session.exec(stmt).one())  # type: ignore[call-overload]

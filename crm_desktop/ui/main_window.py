@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
 
         self.hub.changed.connect(self._on_changed)
         self.due_panel.open_contact.connect(self.open_contact)
+        self.pipeline.open_contact.connect(self.open_contact)
+        self.pipeline.message.connect(self._show_status)
         self.due_tasks.visibility_changed.connect(self.action_map["show_due_tasks"].setChecked)
 
     @property

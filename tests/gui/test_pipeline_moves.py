@@ -236,7 +236,7 @@ def test_context_menu_moves_and_deletes(qtbot: Any, window: Any, db: Any) -> Non
     menu = tab.menu
     assert menu is not None and menu.isVisible()
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    assert texts == ["&Open", "&Move to", "Mark as &Won", "Mark as &Lost…", "&Delete"]
+    assert texts == ["&Open", "&Move to", "Mark as &Won", "Mark as &Lost…", "&Delete", "&Print quote…"]
     stages = [a for a in menu.actions()[1].menu().actions()]
     assert [a.text() for a in stages] == [c.model.column.name for c in tab.columns]
     assert not stages[0].isEnabled()  # its own stage

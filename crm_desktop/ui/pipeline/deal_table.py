@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
+from crm_desktop.services.deal_filter import DealFilter
 from crm_desktop.services.deal_list import DealRow, count_deals, list_deals
 from crm_desktop.services.workspace import Workspace
 from crm_desktop.ui.formatting import Formatter
@@ -24,6 +25,7 @@ class DealTableModel(PagedTableModel[DealRow]):
     def __init__(self, db: Workspace, fmt: Formatter) -> None:
         super().__init__(db, fmt, sort_column=VALUE_COLUMN, descending=True)
         self.pipeline_id: uuid.UUID | None = None
+        self.narrow: DealFilter | None = None  # the filter bar's owner and expected close (the text is `search`)
         self.columns = self._columns()
 
     def _columns(self) -> list[Column[DealRow]]:
@@ -66,10 +68,11 @@ class DealTableModel(PagedTableModel[DealRow]):
             descending=descending,
             offset=offset,
             limit=limit,
+            narrow=self.narrow,
         )
 
     def count_rows(self, session: Any) -> int:
-        return count_deals(session=session, pipeline_id=self.pipeline_id, search=self.search)
+        return count_deals(session=session, pipeline_id=self.pipeline_id, search=self.search, narrow=self.narrow)
 
 
 def make_deal_table(model: DealTableModel, parent: QWidget | None = None) -> QTableView:

@@ -166,6 +166,8 @@ class CardDelegate(QStyledItemDelegate):
             overdue = due < datetime.now(UTC)
             painter.setPen(RED if overdue else muted)
             text = self._text(("due", due.date(), None)) + (" · overdue" if overdue else "")
+            chance = metrics.horizontalAdvance(f"{card.probability} %") + 8  # leave the probability its room
+            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(task.width()) - chance))
             painter.drawText(task, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         painter.setPen(muted)
         painter.drawText(task, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{card.probability} %")

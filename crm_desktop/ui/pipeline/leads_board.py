@@ -61,7 +61,7 @@ class LeadsBoard(QWidget):
         self.convert_dialog: ConvertDialog | None = None
         self.message_box: QMessageBox | None = None
         self._generation = 0
-        self._stale = False
+        self._stale = True  # loaded when first shown
         self._reload = QTimer(self)  # several commits in a row reload once
         self._reload.setSingleShot(True)
         self._reload.setInterval(0)

@@ -1,47 +1,57 @@
-"""The Pipeline tab: stage columns of painted cards you drag between, Won/Lost drop zones, and a List mode."""
+"""The Pipeline tab: stage columns of painted cards you drag between, Won/Lost drop zones, a List mode, the
+Leads board, filters and the forecast; the deal editor, quotes and pipeline set-up open from here."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFrame,
     QHBoxLayout,
     QMenu,
     QScrollArea,
+    QSplitter,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from crm_desktop.services.deals import DealCard, StageColumn, board, deal_summary, list_pipelines
+from crm_desktop.services.deal_filter import DealFilter
+from crm_desktop.services.deals import StageColumn, board, deal_summary, list_pipelines
 from crm_desktop.ui.errors import show_error
 from crm_desktop.ui.event_hub import DEALS, SETTINGS, EventHub
 from crm_desktop.ui.formatting import Formatter
+from crm_desktop.ui.pipeline.board_actions import BoardActions
 from crm_desktop.ui.pipeline.deal_moves import LOST_COLOR, WON_COLOR, CardActions, DealMoves, DropZone
 from crm_desktop.ui.pipeline.deal_moves import Target as Target
 from crm_desktop.ui.pipeline.deal_table import DealTableModel, make_deal_table
 from crm_desktop.ui.pipeline.delegate import StageColumnWidget as StageColumnWidget
-from crm_desktop.ui.pipeline.model import move_card
-from crm_desktop.ui.table_model import ROW_ROLE
+from crm_desktop.ui.pipeline.filter_bar import DealFilterBar
+from crm_desktop.ui.pipeline.forecast_panel import ForecastPanel
+from crm_desktop.ui.pipeline.leads_board import LeadsBoard
+from crm_desktop.ui.pipeline.tab_dialogs import PipelineDialogs, settings_button
 from crm_desktop.ui.undo_stack import UndoStack
-from crm_desktop.ui.widgets import SearchBox, count_label
+from crm_desktop.ui.widgets import count_label
 from crm_desktop.ui.workers import TaskContext, TaskRunner
 
+BOARD, LIST, LEADS = 0, 1, 2  # the tab's modes
+FORECAST_WIDTH = 420
 
-class PipelineTab(QWidget):
+
+class PipelineTab(BoardActions, QWidget):
     """The board of the chosen pipeline, loaded on the worker so a big pipeline never freezes the window."""
 
     WATCHES = DEALS | SETTINGS
     loaded = Signal()
-    open_deal = Signal(object)  # a deal id: the window opens its editor
+    open_deal = Signal(object)  # a deal id: Open, Enter or a double-click (the tab opens its editor)
+    open_contact = Signal(object)  # a contact id, from the Leads board: the window shows it in Contacts
+    message = Signal(str)  # a status-bar line
 
     def __init__(
         self, runner: TaskRunner, hub: EventHub, fmt: Formatter, undo: UndoStack, parent: QWidget | None = None
@@ -56,15 +66,27 @@ class PipelineTab(QWidget):
         self._table_stale = True
         self.moves = DealMoves(undo, self)
         self.actions = CardActions(self)
-        self.search = SearchBox("Filter deals by title, organization or contact", self)
+        self.dialogs = PipelineDialogs(self, runner, hub, undo, fmt)
+        self.filters = DealFilterBar(undo.db, fmt, self)
+        self.search = self.filters.search  # its text filters the cards in place; owner and dates go to SQL
         self.pipeline = QComboBox(self)
         self.pipeline.setMinimumWidth(160)
         self.pipeline.hide()
         self.board_button, self.list_button = self._mode_button("Board"), self._mode_button("List")
+        self.leads_button = self._mode_button("Leads")
+        self.leads_button.setToolTip("Leads by status: drag to change it, convert qualified leads to deals")
         self.board_button.setChecked(True)
         self.modes = QButtonGroup(self)
-        self.modes.addButton(self.board_button, 0)
-        self.modes.addButton(self.list_button, 1)
+        for mode, button in enumerate((self.board_button, self.list_button, self.leads_button)):
+            self.modes.addButton(button, mode)
+        self.new_button = QToolButton(self)
+        self.new_button.setText("New deal")
+        self.new_button.setToolTip("Create a deal in this pipeline")
+        self.forecast_button = QToolButton(self)
+        self.forecast_button.setText("Forecast")
+        self.forecast_button.setCheckable(True)
+        self.forecast_button.setToolTip("Weighted value of the deals shown, by expected-close month")
+        self.setup_button = settings_button(self, self.dialogs, lambda: self.pipeline_id)
         self.count = count_label(self)
         self.board_area = QWidget(self)
         self.board_layout = QHBoxLayout(self.board_area)
@@ -79,26 +101,41 @@ class PipelineTab(QWidget):
         self.lost_zone = DropZone("lost", "Lost — drop a deal here and say why", LOST_COLOR, self)
         self.table_model = DealTableModel(undo.db, fmt)
         self.table = make_deal_table(self.table_model, self)
+        self.table_model.narrow = DealFilter()
+        self.leads = LeadsBoard(runner, hub, fmt, undo, self)
+        self.forecast = ForecastPanel(runner, fmt, self)
+        self.forecast.hide()
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._board_page(scroll))
         self.stack.addWidget(self.table)
+        self.stack.addWidget(self.leads)
         for widget in (self.board_area, self.table):
             widget.addActions(self.actions.all())
+        self.split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.split.addWidget(self.stack)
+        self.split.addWidget(self.forecast)
+        self.split.setStretchFactor(0, 1)
+        self.split.setChildrenCollapsible(False)
+        self._build_layout()
+        self._connect()
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        bar.addWidget(self.search, 2)
-        bar.addWidget(self.pipeline)
-        bar.addWidget(self.board_button)
-        bar.addWidget(self.list_button)
-        bar.addStretch(1)
-        bar.addWidget(self.count)
+    def _build_layout(self) -> None:
+        modes = QHBoxLayout()
+        modes.setSpacing(8)
+        for widget in (self.pipeline, self.board_button, self.list_button, self.leads_button):
+            modes.addWidget(widget)
+        modes.addSpacing(12)
+        modes.addWidget(self.new_button)
+        modes.addWidget(self.forecast_button)
+        modes.addWidget(self.setup_button)
+        modes.addStretch(1)
+        modes.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
-        layout.setSpacing(10)
-        layout.addLayout(bar)
-        layout.addWidget(self.stack, 1)
-        self._connect()
+        layout.setSpacing(8)
+        layout.addLayout(modes)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.split, 1)
 
     def _mode_button(self, text: str) -> QToolButton:
         button = QToolButton(self)
@@ -122,7 +159,13 @@ class PipelineTab(QWidget):
 
     def _connect(self) -> None:
         self.search.search_changed.connect(self._apply_filter)
+        self.filters.filter_changed.connect(self._filter_changed)
         self.pipeline.activated.connect(lambda _i: self.refresh())
+        self.new_button.clicked.connect(lambda: self.dialogs.edit_deal(None, pipeline_id=self.pipeline_id))
+        self.forecast_button.toggled.connect(self._show_forecast)
+        self.open_deal.connect(lambda deal_id: self.dialogs.edit_deal(deal_id))
+        self.leads.open_requested.connect(self.open_contact.emit)
+        self.leads.message.connect(self.message.emit)
         self.modes.idToggled.connect(lambda mode, on: on and self.show_mode(mode))
         self.hub.changed.connect(self._on_changed)
         self.moves.moved.connect(self._place)
@@ -146,34 +189,70 @@ class PipelineTab(QWidget):
 
     @property
     def list_mode(self) -> bool:
-        return self.stack.currentIndex() == 1
+        return self.stack.currentIndex() == LIST
 
     def focus_search(self) -> None:
+        if self.stack.currentIndex() == LEADS:
+            self.leads.focus_search()
+            return
         self.search.setFocus()
         self.search.selectAll()
 
     def set_formatter(self, fmt: Formatter) -> None:
         if fmt != self.fmt:
-            self.fmt = self.table_model.fmt = fmt
+            self.fmt = self.table_model.fmt = self.dialogs.fmt = fmt
+            self.leads.set_formatter(fmt)
+            self.forecast.set_formatter(fmt)
             self._table_stale = True
             self.refresh()
 
     def show_mode(self, mode: int) -> None:
-        """0 = the board, 1 = the sortable list (loaded when first shown or stale)."""
+        """BOARD, LIST (the sortable list, loaded when first shown or stale) or LEADS (its own filters)."""
         self.stack.setCurrentIndex(mode)
-        (self.list_button if mode else self.board_button).setChecked(True)
-        if mode:
+        self.modes.button(mode).setChecked(True)
+        deals = mode != LEADS
+        for widget in (self.filters, self.pipeline, self.new_button, self.forecast_button):
+            widget.setEnabled(deals)
+        self.filters.setVisible(deals)
+        self.forecast.setVisible(deals and self.forecast_button.isChecked())
+        if mode == LIST:
             self._reload_table()
         self._update_count()
+
+    @property
+    def deal_filter(self) -> DealFilter:
+        """What the filter bar asks for, in the pipeline shown."""
+        return replace(self.filters.filter, pipeline_id=self.pipeline_id)
+
+    def _filter_changed(self, new: DealFilter) -> None:
+        """Owner and expected close are asked of SQL (the board reloads); text narrows the cards in place."""
+        narrow = replace(new, text="", pipeline_id=None)
+        if narrow != self.table_model.narrow:
+            self.table_model.narrow = narrow
+            self._table_stale = True
+            self.refresh()
+        elif self.forecast.isVisible():
+            self.forecast.set_filter(self.deal_filter)
+
+    def _show_forecast(self, shown: bool) -> None:
+        self.forecast.setVisible(shown and self.stack.currentIndex() != LEADS)
+        if shown:
+            self.split.setSizes([max(self.width() - FORECAST_WIDTH, 400), FORECAST_WIDTH])
+            self.forecast.set_filter(self.deal_filter)
+
+    def card_menu_extras(self, menu: QMenu, target: Target) -> None:
+        menu.addSeparator()
+        menu.addAction("&Print quote…", lambda: self.dialogs.print_quote(target.deal_id))
 
     def refresh(self) -> None:
         """Reload the board on the worker; answers to older requests are dropped."""
         self._generation += 1
         self._loading = True
         generation, pipeline_id = self._generation, self.pipeline_id
+        narrow = self.table_model.narrow
         self.runner.submit(
             "Loading the pipeline",
-            lambda ctx: _load(ctx, pipeline_id),
+            lambda ctx: _load(ctx, pipeline_id, narrow),
             on_success=lambda result: self._show(generation, result),
             on_failure=lambda exc: self._failed(generation, exc),
         )
@@ -208,6 +287,8 @@ class PipelineTab(QWidget):
                 widget.set_formatter(self.fmt)
                 widget.set_column(stage)
         self._apply_filter(self.search.text().strip())
+        if self.forecast.isVisible():
+            self.forecast.set_filter(self.deal_filter)
         self.loaded.emit()
 
     def _column_widget(self, stage: StageColumn) -> StageColumnWidget:
@@ -254,6 +335,8 @@ class PipelineTab(QWidget):
 
     def _update_count(self) -> None:
         text = self.search.text().strip()
+        narrowed = self.table_model.narrow is not None and not self.table_model.narrow.is_empty()
+        self.count.setVisible(self.stack.currentIndex() != LEADS)  # the Leads board counts its own columns
         if self.list_mode:
             shown = self.table_model.total
             self.count.setText(self.fmt.count(shown, "open deal") + (" found" if text else ""))
@@ -263,6 +346,8 @@ class PipelineTab(QWidget):
         value = sum(w.model.column.total_cents for w in self.columns)
         if text:
             self.count.setText(f"{self.fmt.number(shown)} of {self.fmt.count(total, 'open deal')}")
+        elif narrowed:
+            self.count.setText(f"{self.fmt.count(total, 'open deal')} match · {self.fmt.money(value, whole=True)}")
         else:
             won, lost = self.summary.get("won_count", 0), self.summary.get("lost_count", 0)
             self.count.setText(
@@ -270,120 +355,8 @@ class PipelineTab(QWidget):
                 f"  ·  {self.fmt.number(won)} won · {self.fmt.number(lost)} lost"
             )
 
-    # --- acting on cards ---------------------------------------------------------------------------
-    def _single_selection(self, widget: StageColumnWidget, current: QModelIndex) -> None:
-        """One selected card on the whole board, so the keyboard and menu actions have one target."""
-        if current.isValid():
-            for other in self.columns:
-                if other is not widget:
-                    other.list.clearSelection()
 
-    def find(self, deal_id: uuid.UUID) -> tuple[StageColumnWidget, DealCard] | None:
-        """The column and card of a deal on the board."""
-        for widget in self.columns:
-            card = widget.model.card(deal_id)
-            if card is not None:
-                return widget, card
-        return None
-
-    def current(self) -> Target | None:
-        """The selected card (board) or row (list) the actions apply to."""
-        if self.list_mode:
-            row = self.table.currentIndex().data(ROW_ROLE) if self.table.currentIndex().isValid() else None
-            return Target(row.id, row.title, row.stage_id) if row is not None else None
-        for widget in self.columns:
-            card = widget.selected_card()
-            if card is not None:
-                return Target(card.id, card.title, card.stage_id)
-        return None
-
-    def _with(self, deal_id: uuid.UUID, act: Any) -> None:
-        found = self.find(deal_id)
-        if found is not None:
-            act(Target(found[1].id, found[1].title, found[0].stage_id))
-
-    def _with_current(self, act: Any) -> None:
-        target = self.current()
-        if target is not None:
-            act(target)
-
-    def _move(self, target: Target, widget: StageColumnWidget) -> None:
-        self.moves.move(target, widget.stage_id, widget.model.column.name)
-
-    def step(self, delta: int) -> None:
-        """Ctrl+Left / Ctrl+Right: the selected deal to the previous / next open stage."""
-        target = self.current()
-        stages = [w.stage_id for w in self.columns]
-        if target is None or target.stage_id not in stages:
-            return
-        position = stages.index(target.stage_id) + delta
-        if 0 <= position < len(self.columns):
-            self._move(target, self.columns[position])
-
-    def _walk(self, widget: StageColumnWidget, delta: int) -> None:
-        """Left / Right: the keyboard focus goes to the neighbouring stage's first card."""
-        position = self.columns.index(widget) + delta
-        if 0 <= position < len(self.columns) and self.columns[position].model.rowCount():
-            neighbour = self.columns[position]
-            neighbour.list.setCurrentIndex(neighbour.model.index(0, 0))
-            neighbour.list.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _show_menu(self, view: QAbstractItemView, pos: QPoint) -> None:
-        index = view.indexAt(pos)
-        if not index.isValid():
-            return
-        view.setCurrentIndex(index)
-        target = self.current()
-        if target is None:
-            return
-        stages = [(w.stage_id, w.model.column.name) for w in self.columns]
-        self.menu = self.actions.menu(self, stages, target.stage_id)
-        self.menu.triggered.connect(lambda action: self._menu_move(target, action))
-        self.menu.popup(view.viewport().mapToGlobal(pos))
-
-    def _menu_move(self, target: Target, action: QAction) -> None:
-        if action.objectName() == "moveTo":
-            self.moves.move(target, action.data(), action.text())
-
-    # --- updating in place after this tab's own writes ---------------------------------------------
-    def _place(self, deal_id: uuid.UUID, stage_id: uuid.UUID, probability: int | None) -> None:
-        """A move was saved: the card goes from its column to the new one in place; both headers update."""
-        found, target = self.find(deal_id), next((w for w in self.columns if w.stage_id == stage_id), None)
-        if found is None or target is None:
-            self.refresh()
-            return
-        move_card(found[0].model, target.model, deal_id, probability)
-        for widget in (found[0], target):
-            widget.update_header()
-        if not self.list_mode:
-            target.select(deal_id, focus=True)
-        self._after_local_write()
-
-    def _remove(self, deal_id: uuid.UUID, outcome: str) -> None:
-        """Won, lost or deleted: the card leaves the board."""
-        found = self.find(deal_id)
-        if found is not None:
-            found[0].model.take(deal_id)
-            found[0].update_header()
-        key = {"won": "won_count", "lost": "lost_count"}.get(outcome)
-        if key is not None:
-            self.summary[key] = self.summary.get(key, 0) + 1
-        self._after_local_write()
-
-    def _after_local_write(self) -> None:
-        self._table_stale = True
-        if self.list_mode:
-            self._reload_table()
-        self._update_count()
-        if self._loading:
-            self.refresh()  # a load that started before this write would show the old stage: load again
-
-    def _arm_zones(self, armed: bool) -> None:
-        for zone in (self.won_zone, self.lost_zone):
-            zone.set_armed(armed)
-
-
-def _load(ctx: TaskContext, pipeline_id: uuid.UUID | None) -> dict[str, Any]:
+def _load(ctx: TaskContext, pipeline_id: uuid.UUID | None, narrow: DealFilter | None) -> dict[str, Any]:
     """Runs on the worker: everything the tab shows, read in one session."""
     with ctx.read_session() as session:
         pipelines = [(p.id, p.name) for p in list_pipelines(session=session)]
@@ -392,6 +365,6 @@ def _load(ctx: TaskContext, pipeline_id: uuid.UUID | None) -> dict[str, Any]:
         return {
             "pipelines": pipelines,
             "pipeline_id": pipeline_id,
-            "board": board(session=session, pipeline_id=pipeline_id),
+            "board": board(session=session, pipeline_id=pipeline_id, filter=narrow),
             "summary": deal_summary(session=session, pipeline_id=pipeline_id),
         }
