@@ -262,10 +262,11 @@ def _page_ids(
         conn = session.connection()
         matches = fts.match_count(conn, f.search)  # None when the words need both indexes
         walk = matches is not None and fts.share(conn, matches) >= fts.WALK_SHARE
-        found = fts.name_ordered_ids(conn, f.search, descending=descending, limit=limit, offset=offset, walk=walk)
-        if total and matches is None:
-            matches = fts.count_matches(conn, f.search)
-        return [uuid.UUID(hex_id) for hex_id in found], matches if total else None
+        counted = total and matches is None  # then numbered in the same pass as the page
+        found, numbered = fts.name_ordered_ids(
+            conn, f.search, descending=descending, limit=limit, offset=offset, walk=walk, counted=counted
+        )
+        return [uuid.UUID(hex_id) for hex_id in found], (numbered if counted else matches) if total else None
     column = _sort_columns()[sort_key]
     keys = [column.desc() if descending else column.asc()]
     if sort_key in _NULLABLE:

@@ -144,27 +144,34 @@ def contact_id_filter(search: str, id_column: ColumnElement[Any]) -> ColumnEleme
 
 
 def name_ordered_ids(
-    conn: Connection, search: str, *, descending: bool, limit: int, offset: int, walk: bool
-) -> list[str]:
+    conn: Connection, search: str, *, descending: bool, limit: int, offset: int, walk: bool, counted: bool = False
+) -> tuple[list[str], int | None]:
     """One page of the live contacts a search matches, ordered by display name then id (hex ids).
 
     The search table keeps each contact's display name, so the page needs no look-up in the wide contact
     table. With `walk` (a search matching a large share of contacts) the name index is walked and each
     entry probed against the set of matches, stopping after one page: 3.6 ms for 20,000 matches of 100k,
     against 15 ms to sort them. A search matching few contacts sorts them instead, so one matching
-    nothing does not walk every contact.
+    nothing does not walk every contact. `counted` also returns how many match in all, from the same pass
+    (for searches the index cannot count alone); otherwise the count is None.
     """
     found = _match_where(search)
     if found is None:
-        return []
+        return [], 0 if counted else None
     where, params = found
     order = "DESC" if descending else "ASC"
     walked = "INDEXED BY ix_contact_search_name" if walk else ""
+    total = "count(*) OVER ()" if counted else "NULL"
     sql = (
-        f"SELECT s.contact_id FROM contact_search AS s {walked} WHERE {where} "
+        f"SELECT s.contact_id, {total} FROM contact_search AS s {walked} WHERE {where} "
         f"ORDER BY s.display_name {order}, s.contact_id {order} LIMIT {int(limit)} OFFSET {int(offset)}"
     )
-    return [row[0] for row in conn.execute(text(sql).bindparams(**params))]
+    rows = list(conn.execute(text(sql).bindparams(**params)))
+    if not counted:
+        return [row[0] for row in rows], None
+    if rows or offset == 0:
+        return [row[0] for row in rows], int(rows[0][1]) if rows else 0
+    return [], count_matches(conn, search)  # a page past the end: nothing to number the matches by
 
 
 def count_matches(conn: Connection, search: str) -> int:
@@ -187,13 +194,22 @@ def _match_where(search: str) -> tuple[str, dict[str, str]] | None:
     short_tokens = [t for t in tokens if len(t) < 3]
     conditions = []
     params: dict[str, str] = {}
+    trigrams = "SELECT rowid FROM contact_fts WHERE contact_fts MATCH :fts_q"
+    words = "SELECT rowid FROM contact_words WHERE contact_words MATCH :words_q"
     if long_tokens:
-        conditions.append("s.rowid IN (SELECT rowid FROM contact_fts WHERE contact_fts MATCH :fts_q)")
         params["fts_q"] = " ".join(quote_token(t) for t in long_tokens)
     starts = [w for w in (_word_start(t) for t in short_tokens) if w]
     if starts:  # the start of a word in the name, an e-mail, a phone or the organization
-        conditions.append("s.rowid IN (SELECT rowid FROM contact_words WHERE contact_words MATCH :words_q)")
         params["words_q"] = " ".join(quote_token(w) + "*" for w in starts)
+    if long_tokens and starts:
+        # "Monika M": read the word starts' list once, testing each row against the (few) trigram matches.
+        # Two IN lists would build a set of every contact with a word starting with M (229,000 of 1M):
+        # 62 ms against 41 ms. The + keeps SQLite from asking FTS5 for each trigram row by rowid (270 ms).
+        conditions.append(f"s.rowid IN ({words} AND +rowid IN ({trigrams}))")
+    elif long_tokens:
+        conditions.append(f"s.rowid IN ({trigrams})")
+    elif starts:
+        conditions.append(f"s.rowid IN ({words})")
     for index, token in enumerate(t for t in short_tokens if not _word_start(t)):  # "?", "€", 🙂: anywhere
         key = f"like_{index}"
         conditions.append(

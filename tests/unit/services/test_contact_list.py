@@ -304,7 +304,7 @@ def test_searches_matching_most_contacts_give_the_same_answer(
     assert [r.id for r in list_contacts(session=session, filter=f)] == sparse_all
 
 
-@pytest.mark.parametrize("search", ["acme", "bo", "A", "Twin", "bo an", "?", "nobody-matches"])
+@pytest.mark.parametrize("search", ["acme", "bo", "A", "Twin", "bo an", "?", "nobody-matches", "Twin S", "Ada lo", "acme ?"])
 @pytest.mark.parametrize("walk_share", [0.0, 1.1])  # always walk the name index / always sort the matches
 @pytest.mark.parametrize("descending", [False, True])
 def test_plain_searches_page_from_the_search_table_in_the_list_order(
@@ -342,3 +342,6 @@ def test_plain_searches_page_from_the_search_table_in_the_list_order(
     assert general[2] == count_contacts(session=session, filter=f)
     if search == "Twin":
         assert set(general[1]) == {twins[0].id, twins[1].id, renamed.id}
+    if search in ("Twin S", "Ada lo"):  # a word anywhere and another word's start, from two indexes
+        names = {r.display_name for r in list_contacts(session=session, filter=f)}
+        assert names == ({"Twin Same"} if search == "Twin S" else {"Ada Lovelace"})
