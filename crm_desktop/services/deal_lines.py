@@ -232,10 +232,12 @@ def save_deal(
     pipeline_id: uuid.UUID | None = None,
     stage_id: uuid.UUID | None = None,
 ) -> Deal:
-    """Create (deal_id None) or edit a deal, move it to `stage_id`, and set its lines — all in this transaction.
+    """Create (deal_id None) or edit a deal, move it to `stage_id` (of `pipeline_id`, when it changes pipeline),
+    and set its lines — all in this transaction.
 
     `changes` holds editable deal fields (title, contact_id, value_cents, ...); `lines` None leaves the lines
-    as they are. With lines, a typed value is ignored: the lines make the value.
+    as they are. With lines, a typed value is ignored: the lines make the value. Taking every line off lets a
+    typed value in again.
     """
     from crm_desktop.services import deals  # deals imports this module for winning
 
@@ -247,10 +249,12 @@ def save_deal(
             raise ValidationError("Give the deal a title", field="title")
         deal = deals.create_deal(session=session, pipeline_id=pipeline_id, stage_id=stage_id, **fields)
     else:
+        if lines is not None and not lines and list_lines(session=session, deal_id=deal_id):
+            replace_lines(session=session, deal_id=deal_id, lines=[])  # first, so a typed value may follow
         deal = deals.update_deal(session=session, deal_id=deal_id, changes=fields)
         if pipeline_id is not None and pipeline_id != deal.pipeline_id:
-            raise ValidationError("A deal stays in its pipeline; create a new deal for another one", field="stage_id")
-        if stage_id is not None and stage_id != deal.stage_id:
+            deals.change_pipeline(session=session, deal_id=deal.id, pipeline_id=pipeline_id, stage_id=stage_id)
+        elif stage_id is not None and stage_id != deal.stage_id:
             deals.move_deal(session=session, deal_id=deal.id, stage_id=stage_id)
     if lines is not None and (lines or list_lines(session=session, deal_id=deal.id)):
         replace_lines(session=session, deal_id=deal.id, lines=lines)

@@ -16,6 +16,7 @@ from crm_desktop.domain import (
     Campaign,
     Contact,
     Deal,
+    DealLine,
     DealStageChange,
     LostReason,
     Organization,
@@ -45,9 +46,9 @@ from crm_desktop.services.loyalty import record_purchase
 from crm_desktop.services.settings import get_setting
 
 __all__ = [
-    "DealCard", "StageColumn", "board", "create_deal", "deal_summary", "default_pipeline", "delete_deal",
-    "get_deal", "list_lost_reasons", "list_pipelines", "list_stages", "lose_deal", "move_deal", "reopen_deal",
-    "restore_deal", "update_deal", "win_deal",
+    "DealCard", "StageColumn", "board", "change_pipeline", "create_deal", "deal_summary", "default_pipeline",
+    "delete_deal", "get_deal", "list_lost_reasons", "list_pipelines", "list_stages", "lose_deal", "move_deal",
+    "reopen_deal", "restore_deal", "update_deal", "win_deal",
 ]  # fmt: skip
 
 _BEFORE_OPPORTUNITY = (LifecycleStage.SUBSCRIBER.value, LifecycleStage.LEAD.value)
@@ -175,9 +176,15 @@ def get_deal(*, session: Session, deal_id: uuid.UUID, include_deleted: bool = Fa
 
 
 def update_deal(*, session: Session, deal_id: uuid.UUID, changes: Mapping[str, Any]) -> Deal:
-    """Edit a deal's details (stage and status change only through move, win and lose)."""
+    """Edit a deal's details (stage and status change only through move, win and lose).
+
+    A deal with lines takes its value from them, so a different value is refused rather than let the two drift.
+    """
     deal = get_deal(session=session, deal_id=deal_id)
-    for name, value in _check_fields(session, dict(changes)).items():
+    cleaned = _check_fields(session, dict(changes))
+    if cleaned.get("value_cents", deal.value_cents) != deal.value_cents and _has_lines(session, deal.id):
+        raise ValidationError("This deal's value is the sum of its lines; edit the lines instead", field="value_cents")
+    for name, value in cleaned.items():
         if getattr(deal, name) != value:
             setattr(deal, name, value)
     session.add(deal)
@@ -185,6 +192,11 @@ def update_deal(*, session: Session, deal_id: uuid.UUID, changes: Mapping[str, A
         _make_opportunity(session, deal.contact_id, moment(None))
     session.flush()
     return deal
+
+
+def _has_lines(session: Session, deal_id: uuid.UUID) -> bool:
+    stmt = select(DealLine.id).where(col(DealLine.deal_id) == deal_id, col(DealLine.deleted_at).is_(None))
+    return session.exec(stmt.limit(1)).first() is not None
 
 
 def _open_deal(session: Session, deal_id: uuid.UUID) -> Deal:
@@ -209,6 +221,37 @@ def move_deal(*, session: Session, deal_id: uuid.UUID, stage_id: uuid.UUID, at: 
         _enter_stage(session, deal, stage, moment(at))
         session.add(deal)
         session.flush()
+    return deal
+
+
+def change_pipeline(
+    *,
+    session: Session,
+    deal_id: uuid.UUID,
+    pipeline_id: uuid.UUID,
+    stage_id: uuid.UUID | None = None,
+    at: datetime | None = None,
+) -> Deal:
+    """Move an open deal to another pipeline, into `stage_id` (an open stage of that pipeline) or its first open
+    stage; the stage ledger records the move like any other."""
+    deal = get_deal(session=session, deal_id=deal_id)
+    if deal.status != DealStatus.OPEN:
+        raise Conflict(f"{deal.title!r} is already {deal.status}; only open deals move to another pipeline")
+    pipeline = get_live(session, Pipeline, pipeline_id, what="Pipeline")
+    if stage_id is None:
+        stage = _stage_of_kind(session, pipeline, StageKind.OPEN)
+    else:
+        stage = get_live(session, Stage, stage_id, what="Stage")
+        if stage.pipeline_id != pipeline.id:
+            raise ValidationError(f"The stage {stage.name!r} belongs to another pipeline", field="stage_id")
+        if stage.kind != StageKind.OPEN:
+            raise ValidationError("A deal moves into an open stage; win or lose it afterwards", field="stage_id")
+    if pipeline.id == deal.pipeline_id and stage.id == deal.stage_id:
+        return deal
+    _enter_stage(session, deal, stage, moment(at))
+    deal.pipeline_id = pipeline.id
+    session.add(deal)
+    session.flush()
     return deal
 
 
@@ -284,11 +327,17 @@ def reopen_deal(
         stmt = (
             select(DealStageChange.from_stage_id)
             .where(DealStageChange.deal_id == deal.id, DealStageChange.to_stage_id == deal.stage_id)
-            .order_by(col(DealStageChange.at).desc())
+            .where(col(DealStageChange.deleted_at).is_(None))  # an undone move is no longer history
+            .order_by(col(DealStageChange.at).desc(), col(DealStageChange.id).desc())
         )
         stage_id = session.exec(stmt).first()
     stage = session.get(Stage, stage_id) if stage_id is not None else None
-    if stage is None or stage.kind != StageKind.OPEN or stage.pipeline_id != deal.pipeline_id:
+    if (
+        stage is None
+        or stage.deleted_at is not None
+        or stage.kind != StageKind.OPEN
+        or stage.pipeline_id != deal.pipeline_id
+    ):
         pipeline = get_live(session, Pipeline, deal.pipeline_id, what="Pipeline", include_deleted=True)
         stage = _stage_of_kind(session, pipeline, StageKind.OPEN)
     _enter_stage(session, deal, stage, moment(at))
@@ -306,6 +355,23 @@ def delete_deal(*, session: Session, deal_id: uuid.UUID) -> None:
     move_to_trash(session, Deal, deal_id, what="Deal")
 
 
-def restore_deal(*, session: Session, deal_id: uuid.UUID) -> Deal:
-    """Bring a deal back from the Trash (a no-op for a live one)."""
-    return restore_from_trash(session, Deal, deal_id, what="Deal")
+def restore_deal(*, session: Session, deal_id: uuid.UUID, at: datetime | None = None) -> Deal:
+    """Bring a deal back from the Trash (a live one is left as it is).
+
+    If its stage was deleted meanwhile (or its whole pipeline), it comes back in the first stage of its kind —
+    the first open one for an open deal — of its pipeline, or of the default pipeline when that is gone too,
+    recorded in the stage ledger; otherwise it would be live yet on no board.
+    """
+    deal = restore_from_trash(session, Deal, deal_id, what="Deal")
+    stage = session.get(Stage, deal.stage_id)
+    pipeline = session.get(Pipeline, deal.pipeline_id)
+    if pipeline is None or pipeline.deleted_at is not None:
+        pipeline = default_pipeline(session=session)
+    elif stage is not None and stage.deleted_at is None and stage.pipeline_id == pipeline.id:
+        return deal
+    kind = {DealStatus.WON.value: StageKind.WON, DealStatus.LOST.value: StageKind.LOST}.get(deal.status, StageKind.OPEN)
+    _enter_stage(session, deal, _stage_of_kind(session, pipeline, kind), moment(at))
+    deal.pipeline_id = pipeline.id
+    session.add(deal)
+    session.flush()
+    return deal

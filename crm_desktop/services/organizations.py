@@ -71,7 +71,8 @@ def _clean_domain(value: Any) -> str | None:
     return domain
 
 
-def _clean(session: Session, values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+def clean_fields(session: Session, values: Mapping[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """The organization fields named by `keys`, validated and normalized (shared with the organization import)."""
     cleaned: dict[str, Any] = {}
     for key in keys:
         value = values[key]
@@ -104,7 +105,7 @@ def create_organization(*, session: Session, data: OrganizationInput, at: dateti
     """A new organization; the domain is taken from the website when not given."""
     when = moment(at)
     fields = data.model_dump()
-    cleaned = _clean(session, fields, fields.keys())
+    cleaned = clean_fields(session, fields, fields.keys())
     if cleaned["domain"] is None:
         cleaned["domain"] = domain_of(cleaned["website"])
     organization = Organization(**cleaned, created_at=when, updated_at=when)
@@ -118,7 +119,7 @@ def update_organization(*, session: Session, organization_id: uuid.UUID, changes
     organization = get_live(session, Organization, organization_id, what="Organization")
     current = {name: getattr(organization, name) for name in OrganizationInput.model_fields}
     parsed = v.parse_input(OrganizationInput, {**current, **changes}).model_dump()
-    cleaned = _clean(session, parsed, changes.keys())
+    cleaned = clean_fields(session, parsed, changes.keys())
     derived_before = organization.domain is None or organization.domain == domain_of(organization.website)
     if "website" in cleaned and "domain" not in changes and derived_before:
         cleaned["domain"] = domain_of(cleaned["website"])

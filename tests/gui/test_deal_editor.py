@@ -8,11 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from crm_desktop.services.deal_lines import list_lines
-from crm_desktop.services.deals import board, get_deal
+from crm_desktop.services.deals import board, get_deal, list_lost_reasons, list_stages, lose_deal, move_deal
+from crm_desktop.services.pipelines import create_pipeline
 from crm_desktop.services.products import create_product, search_products
 from crm_desktop.ui.event_hub import EventHub
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.pipeline.deal_editor import DealEditor
+from crm_desktop.ui.pipeline.deal_editor_form import index_of
 from crm_desktop.ui.pipeline.deal_editor_lines import DISCOUNT, PRICE, QUANTITY
 from crm_desktop.ui.pipeline.product_catalog import ProductCatalog
 from crm_desktop.ui.undo_stack import UndoStack
@@ -157,6 +159,48 @@ def test_bad_input_is_explained_and_kept(qtbot: Any, db: Any, tools: Any) -> Non
     assert editor.save()
     with db.read_session() as session:
         assert get_deal(session=session, deal_id=editor.deal_id).value_cents == 1_200
+
+
+@POPUPS
+def test_the_pipeline_combo_moves_an_open_deal_to_another_pipeline(qtbot: Any, db: Any, tools: Any) -> None:
+    card = _deal_named(db, "Deal 1")
+    with db.session() as session:
+        home = get_deal(session=session, deal_id=card.id).pipeline_id
+        proposal = next(s.id for s in list_stages(session=session, pipeline_id=home) if s.name == "Proposal")
+        move_deal(session=session, deal_id=card.id, stage_id=proposal)  # not the first stage: shown all the same
+        wholesale = create_pipeline(session=session, name="Wholesale").id
+        offered = [(s.id, s.name) for s in list_stages(session=session, pipeline_id=wholesale) if s.kind == "open"]
+    editor = _editor(qtbot, db, tools, card.id)
+    combo, stage = editor.form.pipeline, editor.form.stage
+    assert combo.isEnabled() and stage.currentData() == proposal and combo.currentData() == home
+    combo.setCurrentIndex(combo.findText("Wholesale"))
+    assert [(stage.itemData(i), stage.itemText(i)) for i in range(stage.count())] == offered
+    stage.setCurrentIndex(1)
+    with qtbot.waitSignal(editor.saved):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    with db.read_session() as session:
+        deal = get_deal(session=session, deal_id=card.id)
+        assert (deal.pipeline_id, deal.stage_id) == (wholesale, offered[1][0])
+        assert any(c.id == card.id for column in board(session=session, pipeline_id=wholesale) for c in column.cards)
+
+    tools[2].undo()
+    with db.read_session() as session:
+        deal = get_deal(session=session, deal_id=card.id)
+        assert (deal.pipeline_id, deal.stage_id) == (home, proposal)
+    again = _editor(qtbot, db, tools, card.id)
+    again.form.pipeline.setCurrentIndex(again.form.pipeline.findText("Wholesale"))
+    again.form.pipeline.setCurrentIndex(index_of(again.form.pipeline, home))  # back home: its own stage again
+    assert again.form.stage.currentData() == proposal
+
+
+@POPUPS
+def test_a_closed_deal_keeps_its_pipeline(qtbot: Any, db: Any, tools: Any) -> None:
+    card = _deal_named(db, "Deal 1")
+    with db.session() as session:
+        create_pipeline(session=session, name="Wholesale")
+        lose_deal(session=session, deal_id=card.id, reason_id=list_lost_reasons(session=session)[0].id)
+    editor = _editor(qtbot, db, tools, card.id)
+    assert not editor.form.pipeline.isEnabled() and "stays in its pipeline" in editor.form.pipeline.toolTip()
 
 
 @POPUPS

@@ -14,8 +14,14 @@ The API, in the order a wizard or the command line uses it:
   (created, updated, unchanged, skipped, failed [(row or card number, reason)], warnings), all in one
   transaction: Cancel (`Cancelled`) or any error leaves nothing behind; a dry run writes nothing.
   `import_contacts(session=..., ...)` does the same inside a caller's transaction (a larger unit of work).
+
+Organizations, deals and purchases come from CSV the same way, each with its fields, plan and runner:
+`ORGANIZATION_FIELDS`, `OrganizationPlan`, `run_organization_import`; `DEAL_FIELDS`, `DealPlan`, `run_deal_import`;
+`PURCHASE_FIELDS`, `PurchasePlan`, `run_purchase_import` — each returning a `TableReport`.
 """
 
+from crm_desktop.services.importing.deal_writer import run_deal_import
+from crm_desktop.services.importing.deals import DEAL_FIELDS, DealPlan
 from crm_desktop.services.importing.fields import (
     FIELD_BY_KEY,
     FIELDS,
@@ -27,6 +33,11 @@ from crm_desktop.services.importing.fields import (
     OnMatch,
 )
 from crm_desktop.services.importing.guess import guess_field, guess_mapping
+from crm_desktop.services.importing.organizations_csv import (
+    ORGANIZATION_FIELDS,
+    OrganizationPlan,
+    run_organization_import,
+)
 from crm_desktop.services.importing.presets import (
     PRESET_NAMES,
     PRESETS,
@@ -36,6 +47,7 @@ from crm_desktop.services.importing.presets import (
     suggest_mapping,
 )
 from crm_desktop.services.importing.preview import PreviewRow, preview
+from crm_desktop.services.importing.purchases_csv import PURCHASE_FIELDS, PurchasePlan, run_purchase_import
 from crm_desktop.services.importing.report import ImportReport
 from crm_desktop.services.importing.runner import (
     ImportPlan,
@@ -45,13 +57,16 @@ from crm_desktop.services.importing.runner import (
     records_of,
     run_import,
 )
+from crm_desktop.services.importing.table_import import TableReport
 from crm_desktop.services.importing.tables import SourceTable, read_table
 from crm_desktop.services.importing.vcards import CardFile, read_vcards
 
 __all__ = [
-    "FIELDS", "FIELD_BY_KEY", "IGNORE", "ON_MATCH_CHOICES", "PRESETS", "PRESET_NAMES",
-    "CardFile", "ColumnMapping", "ContactRecord", "ImportField", "ImportPlan", "ImportReport", "OnMatch", "Preset",
-    "PreviewRow", "Source", "SourceTable",
+    "DEAL_FIELDS", "FIELDS", "FIELD_BY_KEY", "IGNORE", "ON_MATCH_CHOICES", "ORGANIZATION_FIELDS", "PRESETS",
+    "PRESET_NAMES", "PURCHASE_FIELDS",
+    "CardFile", "ColumnMapping", "ContactRecord", "DealPlan", "ImportField", "ImportPlan", "ImportReport", "OnMatch",
+    "OrganizationPlan", "Preset", "PreviewRow", "PurchasePlan", "Source", "SourceTable", "TableReport",
     "detect_preset", "guess_field", "guess_mapping", "import_contacts", "preset_named", "preview", "read_source",
-    "read_table", "read_vcards", "records_of", "run_import", "suggest_mapping",
+    "read_table", "read_vcards", "records_of", "run_deal_import", "run_import", "run_organization_import",
+    "run_purchase_import", "suggest_mapping",
 ]  # fmt: skip

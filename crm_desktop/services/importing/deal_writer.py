@@ -38,9 +38,8 @@ from crm_desktop.services.importing.deals import (
 )
 from crm_desktop.services.importing.links import CUSTOMER, LEAD, OPPORTUNITY, Linker, chained_id
 from crm_desktop.services.importing.matching import key_filters, sql_lower_variants
-from crm_desktop.services.importing.runner import ImportPlan, lookups_for
+from crm_desktop.services.importing.runner import CHECK_EVERY, ImportPlan, lookups_for
 from crm_desktop.services.importing.table_import import (
-    CHECK_EVERY,
     Progress,
     TableReport,
     check_cancel,

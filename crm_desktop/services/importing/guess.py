@@ -14,7 +14,8 @@ from rapidfuzz import fuzz, process
 
 from crm_desktop.services.importing.fields import FIELD_BY_KEY, ColumnMapping
 
-_SYNONYMS: dict[str, tuple[str, ...]] = {
+# Header words per contact field, normalized (no accents, lower case); the organization import reuses some.
+SYNONYMS: dict[str, tuple[str, ...]] = {
     "display_name": ("name", "full name", "display name", "contact", "contact name", "nom complet",
                      "vollstandiger name", "anzeigename", "nombre completo", "naam", "nome completo", "file as"),
     "given_name": ("first name", "firstname", "given name", "forename", "vorname", "prenom", "nombre", "voornaam",
@@ -71,7 +72,7 @@ _LABEL_WORDS = (
     ("other", ("other", "andere", "autre", "otro")),
 )  # fmt: skip
 _GROUP_LABELS = frozenset({"work", "home", "other"})
-_LOOKUP = {phrase.replace(" ", ""): key for key, phrases in _SYNONYMS.items() for phrase in phrases}
+_LOOKUP = {phrase.replace(" ", ""): key for key, phrases in SYNONYMS.items() for phrase in phrases}
 _FUZZY_CHOICES = list(_LOOKUP)
 
 

@@ -18,12 +18,11 @@ from crm_desktop.domain import Organization, utcnow, uuid7
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services.importing import formats
 from crm_desktop.services.importing.cleaning import scrub
-from crm_desktop.services.importing.guess import _SYNONYMS as CONTACT_SYNONYMS
+from crm_desktop.services.importing.guess import SYNONYMS as CONTACT_SYNONYMS
 from crm_desktop.services.importing.matching import chunks, existing_organizations, name_key
 from crm_desktop.services.importing.org_cards import update_existing_organization
-from crm_desktop.services.importing.runner import ImportPlan, lookups_for
+from crm_desktop.services.importing.runner import CHECK_EVERY, ImportPlan, lookups_for
 from crm_desktop.services.importing.table_import import (
-    CHECK_EVERY,
     Progress,
     TableField,
     TableReport,
@@ -35,7 +34,7 @@ from crm_desktop.services.importing.table_import import (
     run_in_transaction,
 )
 from crm_desktop.services.importing.tables import SourceTable
-from crm_desktop.services.organizations import _clean as clean_organization_fields
+from crm_desktop.services.organizations import clean_fields as clean_organization_fields
 from crm_desktop.services.organizations import domain_of
 from crm_desktop.store import Database
 from crm_desktop.store.bulk import bulk_insert

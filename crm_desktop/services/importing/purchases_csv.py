@@ -28,8 +28,8 @@ from crm_desktop.services.importing.cleaning import scrub
 from crm_desktop.services.importing.emails import clean_email
 from crm_desktop.services.importing.links import CUSTOMER, Linker
 from crm_desktop.services.importing.matching import chunks
+from crm_desktop.services.importing.runner import CHECK_EVERY
 from crm_desktop.services.importing.table_import import (
-    CHECK_EVERY,
     Progress,
     TableField,
     TableReport,

@@ -32,8 +32,8 @@ from crm_desktop.store import Database
 Source = SourceTable | CardFile
 Progress = Callable[[float, str], None]
 Format = Literal["csv", "vcard"]
-_CHECK_EVERY = 250  # records between progress reports and Cancel checks
-_BULK_FROM = 2_000  # records from which an import writes through a bulk session
+CHECK_EVERY = 250  # records between progress reports and Cancel checks
+BULK_FROM = 2_000  # records from which an import writes through a bulk session
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def import_contacts(
     lookups = lookups_for(session, plan)
     cleaned: list[CleanContact] = []
     for index, record in enumerate(records):
-        if index % _CHECK_EVERY == 0:
+        if index % CHECK_EVERY == 0:
             _check(cancelled)
             report_progress(0.6 * index / max(len(records), 1), f"Checking {report.unit} {record.number}")
         try:
@@ -129,7 +129,7 @@ def import_contacts(
     writer = ImportWriter(session, on_match=plan.on_match, now=utcnow(), report=report, match_by=plan.match_by)
     writer.prepare(cleaned)
     for index, clean in enumerate(cleaned):
-        if index % _CHECK_EVERY == 0:
+        if index % CHECK_EVERY == 0:
             _check(cancelled)
             report_progress(0.65 + 0.15 * index / max(len(cleaned), 1), "Matching existing contacts")
         writer.add(clean)
@@ -144,7 +144,7 @@ def import_contacts(
     return report
 
 
-class _DryRun(Exception):
+class DryRun(Exception):
     """Raised to roll back a dry run's transaction, carrying its report."""
 
     def __init__(self, report: ImportReport) -> None:
@@ -168,7 +168,7 @@ def run_import(
     open, which writes each new page once); the transaction and its all-or-nothing promise are the same.
     """
     size = len(source.records) if isinstance(source, CardFile) else len(source.rows)
-    open_session = db.bulk_session if size >= _BULK_FROM and not dry_run else db.session
+    open_session = db.bulk_session if size >= BULK_FROM and not dry_run else db.session
     try:
         with open_session(initiator=initiator) as session:
             report = import_contacts(
@@ -176,8 +176,8 @@ def run_import(
             )
             if dry_run:
                 report.dry_run = True
-                raise _DryRun(report)
-    except _DryRun as done:
+                raise DryRun(report)
+    except DryRun as done:
         return done.report
     return report
 

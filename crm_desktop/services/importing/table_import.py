@@ -18,13 +18,12 @@ from crm_desktop.domain.errors import Cancelled, ValidationError
 from crm_desktop.services.importing import formats
 from crm_desktop.services.importing.guess import normalize
 from crm_desktop.services.importing.report import ImportReport
-from crm_desktop.services.importing.runner import _BULK_FROM, _CHECK_EVERY, _DryRun
+from crm_desktop.services.importing.runner import BULK_FROM, DryRun
 from crm_desktop.services.importing.tables import SourceTable
 from crm_desktop.services.importing.values import DateOrder, DateReading, detect_date_order
 from crm_desktop.store import Database
 
 IGNORE = "ignore"
-CHECK_EVERY = _CHECK_EVERY  # rows between progress reports and Cancel checks
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@")  # the apostrophe spreadsheet exports put before formulas
 _PREFIXES = ("deal", "deals", "organization", "organisation", "company", "person", "contact", "order", "purchase")
 Progress = Callable[[float, str], None]
@@ -221,14 +220,14 @@ def run_in_transaction(
     initiator: object | None = None,
 ) -> TableReport:
     """Run `work` in one transaction (a bulk session for large files): a dry run or any error writes nothing."""
-    open_session = db.bulk_session if size >= _BULK_FROM and not dry_run else db.session
+    open_session = db.bulk_session if size >= BULK_FROM and not dry_run else db.session
     try:
         with open_session(initiator=initiator) as session:
             report = work(session)
             if dry_run:
                 report.dry_run = True
-                raise _DryRun(report)
-    except _DryRun as done:
+                raise DryRun(report)
+    except DryRun as done:
         assert isinstance(done.report, TableReport)
         return done.report
     return report

@@ -1,7 +1,7 @@
 """The deal editor: a non-modal dialog for a new or existing deal — its fields, line items, timeline and history.
 
-Save runs `deal_lines.save_deal` through the undo stack, so the fields, the stage move and every line change
-are one step in Edit → Undo. A rejected value is explained beside its field and everything typed stays.
+Save runs `deal_lines.save_deal` through the undo stack, so the fields, the stage (or pipeline) move and every
+line change are one step in Edit → Undo. A rejected value is explained beside its field and everything typed stays.
 """
 
 from __future__ import annotations
@@ -191,10 +191,9 @@ class DealEditor(QDialog):
                 self.tabs.setTabEnabled(tab, False)
             return
         self.form.show_deal(deal, data.contact, data.organization)
-        self.form.pipeline.setEnabled(False)
-        self.form.pipeline.setToolTip("A deal stays in its pipeline")
         stages = data.stages.get(deal.pipeline_id, [])
         if deal.status == "open":
+            self.form.pipeline.setToolTip("Choose another pipeline to move the deal there")
             self.form.set_stages([(s.id, s.name, s.probability) for s in stages if s.kind == "open"], deal.stage_id)
             self.form.status.hide()
         else:
@@ -202,6 +201,8 @@ class DealEditor(QDialog):
                 [(s.id, s.name, s.probability) for s in stages if s.id == deal.stage_id], deal.stage_id
             )
             self.form.stage.setEnabled(False)
+            self.form.pipeline.setEnabled(False)
+            self.form.pipeline.setToolTip("A won or lost deal stays in its pipeline")
             when = self.fmt.date(deal.won_at if deal.status == "won" else deal.lost_at)
             reason = f": {data.lost_reason}" if data.lost_reason else ""
             self.form.status.setText(f"{deal.status.capitalize()} on {when}{reason}")
@@ -274,6 +275,10 @@ class DealEditor(QDialog):
         self.form.organization.set_choice(choice)
 
     def _pipeline_changed(self, pipeline_id: Any, stage_id: uuid.UUID | None = None) -> None:
+        """Offer the open stages of the chosen pipeline (back in the deal's own one: its current stage)."""
+        deal = self.loaded.deal
+        if stage_id is None and deal is not None and pipeline_id == deal.pipeline_id:
+            stage_id = deal.stage_id
         stages = self.loaded.stages.get(pipeline_id, [])
         self.form.set_stages([(s.id, s.name, s.probability) for s in stages if s.kind == "open"], stage_id)
 
@@ -317,7 +322,9 @@ class DealEditor(QDialog):
             stage_id = self.form.stage.currentData() if self.form.stage.isEnabled() else None
             if not new and stage_id == self.loaded.deal.stage_id:
                 stage_id = None
-            pipeline_id = self.form.pipeline.currentData() if new else None
+            pipeline_id = self.form.pipeline.currentData() if self.form.pipeline.isEnabled() else None
+            if not new and pipeline_id == self.loaded.deal.pipeline_id:
+                pipeline_id = None
             title = values["title"].strip()
             label = f"New deal “{title}”" if new else f"Edit deal “{title}”"
             saved_id = self.undo.perform(

@@ -44,6 +44,11 @@ def _date_pattern(fmt: Formatter) -> str:
     return pattern.replace("y", "yyyy").replace("yyyyyyyy", "yyyy").replace("LLL", "MMM")
 
 
+def index_of(combo: QComboBox, value: Any) -> int:
+    """The first item whose data equals `value`, or -1: `findData` compares Python objects (ids) by identity."""
+    return next((i for i in range(combo.count()) if combo.itemData(i) == value), -1)
+
+
 class DealForm(QWidget):
     """The deal's own fields, with a red hint under each field a save can reject."""
 
@@ -156,7 +161,7 @@ class DealForm(QWidget):
         for stage_id, name, probability in stages:
             self.stage.addItem(name, stage_id)
             self.stage_defaults[stage_id] = probability
-        found = self.stage.findData(current) if current is not None else -1
+        found = index_of(self.stage, current) if current is not None else -1
         self.stage.setCurrentIndex(max(found, 0))
         self.stage.blockSignals(False)
         self._stage_default()
@@ -167,7 +172,8 @@ class DealForm(QWidget):
         self.probability.setSpecialValueText(text)
 
     def select(self, combo: QComboBox, value: Any) -> None:
-        found = combo.findData(value)
+        """Make the item holding `value` current (left as it is when no item holds it)."""
+        found = index_of(combo, value)
         if found >= 0:
             combo.setCurrentIndex(found)
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlmodel import Session, select
 
-from crm_desktop.domain import Contact, Deal, DealLine, Product, Purchase, PurchaseLine
+from crm_desktop.domain import Contact, Deal, DealLine, DealStageChange, Product, Purchase, PurchaseLine
 from crm_desktop.domain.errors import Conflict, ValidationError
 from crm_desktop.services import undo
 from crm_desktop.services.contacts import ContactInput, create_contact
@@ -24,6 +24,7 @@ from crm_desktop.services.deal_lines import (
     update_line,
 )
 from crm_desktop.services.deals import create_deal, default_pipeline, get_deal, list_stages, move_deal, win_deal
+from crm_desktop.services.pipelines import create_pipeline
 from crm_desktop.services.products import create_product, deactivate_product
 from crm_desktop.services.timeline import deal_timeline
 from crm_desktop.store import Database
@@ -160,6 +161,27 @@ def test_save_deal_creates_with_lines_and_ignores_a_typed_value(session: Session
     assert list_lines(session=session, deal_id=deal.id) == []
     with pytest.raises(ValidationError, match="title"):
         save_deal(session=session, deal_id=None, changes={})
+
+
+def test_save_deal_takes_a_typed_value_only_without_lines(session: Session) -> None:
+    deal = _deal(session)
+    save_deal(session=session, deal_id=deal.id, changes={"value_cents": 1},
+              lines=[LineInput(description="Machine", unit_price_cents=9_000)])  # fmt: skip
+    with pytest.raises(ValidationError, match="sum of its lines") as err:
+        save_deal(session=session, deal_id=deal.id, changes={"value_cents": 5})
+    assert err.value.field == "value_cents" and deal.value_cents == 9_000
+    save_deal(session=session, deal_id=deal.id, changes={"value_cents": 4_200}, lines=[])  # lines off, value typed
+    assert (deal.value_cents, list_lines(session=session, deal_id=deal.id)) == (4_200, [])
+
+
+def test_save_deal_moves_an_open_deal_to_another_pipeline(session: Session) -> None:
+    wholesale = create_pipeline(session=session, name="Wholesale")
+    intro = list_stages(session=session, pipeline_id=wholesale.id)[1]
+    deal = _deal(session)
+    save_deal(session=session, deal_id=deal.id, changes={"title": "Moved"}, pipeline_id=wholesale.id,
+              stage_id=intro.id, lines=[LineInput(description="Beans", unit_price_cents=100)])  # fmt: skip
+    assert (deal.title, deal.pipeline_id, deal.stage_id, deal.value_cents) == ("Moved", wholesale.id, intro.id, 100)
+    assert session.exec(select(DealStageChange).where(DealStageChange.to_stage_id == intro.id)).one().deal_id == deal.id
 
 
 def test_winning_records_purchase_lines_and_takes_stock(session: Session) -> None:

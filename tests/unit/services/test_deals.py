@@ -10,8 +10,12 @@ from sqlmodel import Session, select
 
 from crm_desktop.domain import Contact, DealStageChange, Pipeline, PointsEntry, Purchase, Stage, Task
 from crm_desktop.domain.errors import Conflict, NotFound, ValidationError
+from crm_desktop.services import undo
 from crm_desktop.services.contacts import ContactInput, create_contact
+from crm_desktop.services.deal_lines import add_line
 from crm_desktop.services.deals import (
+    board,
+    change_pipeline,
     create_deal,
     default_pipeline,
     delete_deal,
@@ -26,8 +30,10 @@ from crm_desktop.services.deals import (
     win_deal,
 )
 from crm_desktop.services.organizations import OrganizationInput, create_organization
+from crm_desktop.services.pipelines import create_pipeline, delete_pipeline, delete_stage
 from crm_desktop.services.settings import set_setting
 from crm_desktop.services.users import current_user
+from crm_desktop.store import Database
 from tests.unit.services import T0, changes_since, fields_changed, journaled_fields, ledger_count, mark
 
 
@@ -42,6 +48,10 @@ def lead(session: Session, **fields: object) -> Contact:
 def stage_changes(session: Session, deal_id: uuid.UUID) -> list[DealStageChange]:
     stmt = select(DealStageChange).where(DealStageChange.deal_id == deal_id).order_by(DealStageChange.at)  # type: ignore[arg-type]
     return list(session.exec(stmt))
+
+
+def on_board(session: Session, deal_id: uuid.UUID, pipeline_id: uuid.UUID | None = None) -> bool:
+    return any(c.id == deal_id for column in board(session=session, pipeline_id=pipeline_id) for c in column.cards)
 
 
 # --- create -----------------------------------------------------------------------------------------------
@@ -346,3 +356,90 @@ def test_delete_and_restore_journal(session: Session) -> None:
             ("deal", deal.id.hex, "deleted_at"),
             ("deal", deal.id.hex, "updated_at"),
         ]
+
+
+def test_reopen_ignores_an_undone_loss(workspace: Database) -> None:
+    with workspace.session() as s:
+        deal = create_deal(session=s, title="T", at=T0)
+        move_deal(session=s, deal_id=deal.id, stage_id=stages(s)["Negotiation"].id, at=T0 + timedelta(days=1))
+        price = list_lost_reasons(session=s)[0].id
+    lost_late = T0 + timedelta(days=9)  # the undone loss stays the newest row of the ledger, tombstoned
+    _, changes = undo.perform(workspace, "Lose", lambda s: lose_deal(session=s, deal_id=deal.id, reason_id=price,
+                                                                     at=lost_late))  # fmt: skip
+    undo.undo(workspace, changes)
+    with workspace.session() as s:
+        move_deal(session=s, deal_id=deal.id, stage_id=stages(s)["Proposal"].id, at=T0 + timedelta(days=2))
+        lose_deal(session=s, deal_id=deal.id, reason_id=price, at=T0 + timedelta(days=3))
+        assert reopen_deal(session=s, deal_id=deal.id).stage_id == stages(s)["Proposal"].id
+
+
+# --- restore into a live stage, value of a deal with lines, change of pipeline -----------------------------
+
+
+def test_restore_into_a_deleted_stage_goes_to_the_first_open_stage(session: Session) -> None:
+    deal = create_deal(session=session, title="T", stage_id=stages(session)["Proposal"].id, at=T0)
+    delete_deal(session=session, deal_id=deal.id)
+    delete_stage(session=session, stage_id=stages(session)["Proposal"].id)  # deals in the Trash do not hold it
+    gone = deal.stage_id
+    restore_deal(session=session, deal_id=deal.id)
+    assert deal.stage_id == stages(session)["Qualification"].id and on_board(session, deal.id)
+    last = stage_changes(session, deal.id)[-1]
+    assert (last.from_stage_id, last.to_stage_id) == (gone, deal.stage_id)
+
+
+def test_restore_from_a_deleted_pipeline_goes_to_the_default_one(session: Session) -> None:
+    wholesale = create_pipeline(session=session, name="Wholesale")
+    opened = create_deal(session=session, title="Open", pipeline_id=wholesale.id)
+    lost = create_deal(session=session, title="Lost", pipeline_id=wholesale.id)
+    lose_deal(session=session, deal_id=lost.id, reason_id=list_lost_reasons(session=session)[0].id)
+    for deal in (opened, lost):
+        delete_deal(session=session, deal_id=deal.id)
+    delete_pipeline(session=session, pipeline_id=wholesale.id)
+    for deal in (opened, lost):
+        restore_deal(session=session, deal_id=deal.id)
+    main = default_pipeline(session=session).id
+    assert (opened.pipeline_id, opened.stage_id, opened.status) == (main, stages(session)["Qualification"].id, "open")
+    assert (lost.pipeline_id, lost.stage_id, lost.status) == (main, stages(session)["Lost"].id, "lost")
+    assert on_board(session, opened.id) and len(stage_changes(session, lost.id)) == 3
+
+
+def test_the_value_of_a_deal_with_lines_comes_from_its_lines(session: Session) -> None:
+    deal = create_deal(session=session, title="T", value_cents=100)
+    add_line(session=session, deal_id=deal.id, description="Beans", unit_price_cents=2_450)
+    with pytest.raises(ValidationError, match="sum of its lines; edit the lines instead") as err:
+        update_deal(session=session, deal_id=deal.id, changes={"value_cents": 999})
+    assert err.value.field == "value_cents" and deal.value_cents == 2_450
+    update_deal(session=session, deal_id=deal.id, changes={"value_cents": 2_450, "title": "Beans"})  # unchanged: fine
+    assert deal.title == "Beans"
+
+
+def test_change_pipeline_moves_an_open_deal_with_a_ledger_row(session: Session) -> None:
+    wholesale = create_pipeline(session=session, name="Wholesale")
+    target = {s.name: s for s in list_stages(session=session, pipeline_id=wholesale.id)}
+    deal = create_deal(session=session, title="T", stage_id=stages(session)["Proposal"].id, at=T0)
+    at = T0 + timedelta(days=1)
+    change_pipeline(session=session, deal_id=deal.id, pipeline_id=wholesale.id, at=at)
+    assert (deal.pipeline_id, deal.stage_id, deal.stage_entered_at) == (wholesale.id, target["Qualification"].id, at)
+    last = stage_changes(session, deal.id)[-1]
+    assert (last.from_stage_id, last.to_stage_id, last.at) == (stages(session)["Proposal"].id, deal.stage_id, at)
+    assert on_board(session, deal.id, wholesale.id) and not on_board(session, deal.id)
+    main = default_pipeline(session=session).id
+    change_pipeline(session=session, deal_id=deal.id, pipeline_id=main, stage_id=stages(session)["Negotiation"].id)
+    assert (deal.pipeline_id, deal.stage_id) == (main, stages(session)["Negotiation"].id)
+    delete_pipeline(session=session, pipeline_id=wholesale.id)  # what its refusal asked for is now possible
+
+
+def test_change_pipeline_refuses_foreign_or_closing_stages_and_closed_deals(session: Session) -> None:
+    wholesale = create_pipeline(session=session, name="Wholesale")
+    won_there = next(s for s in list_stages(session=session, pipeline_id=wholesale.id) if s.kind == "won")
+    deal = create_deal(session=session, title="T")
+    for stage_id, words in ((stages(session)["Proposal"].id, "another pipeline"), (won_there.id, "open stage")):
+        with pytest.raises(ValidationError, match=words) as err:
+            change_pipeline(session=session, deal_id=deal.id, pipeline_id=wholesale.id, stage_id=stage_id)
+        assert err.value.field == "stage_id"
+    with pytest.raises(NotFound):
+        change_pipeline(session=session, deal_id=deal.id, pipeline_id=uuid.uuid4())
+    lose_deal(session=session, deal_id=deal.id, reason_id=list_lost_reasons(session=session)[0].id)
+    with pytest.raises(Conflict, match="only open deals"):
+        change_pipeline(session=session, deal_id=deal.id, pipeline_id=wholesale.id)
+    assert deal.pipeline_id == default_pipeline(session=session).id and len(stage_changes(session, deal.id)) == 2
