@@ -1,4 +1,4 @@
-"""The column mapping as a table: each CSV column, a few example values, and the contact field it fills."""
+"""The column mapping as a table: each CSV column, a few example values, and the field it fills."""
 
 from __future__ import annotations
 
@@ -33,12 +33,18 @@ class MappingTable(QTableWidget):
     """Edits a mapping column by column; columns changed by hand come first, so a chosen e-mail is the primary one.
 
     Columns the detected mapping feeds keep their details (a phone's "work" label, an address block).
+    `fields` ((key, label) pairs) default to the contact fields; with `unique`, a field fills one column
+    at most, so choosing it for a column takes it from the column that had it.
     """
 
     mapping_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, fields: Sequence[tuple[str, str]] | None = None, unique: bool = False
+    ) -> None:
         super().__init__(0, 3, parent)
+        self._fields = list(fields) if fields is not None else [(f.key, f.label) for f in FIELDS]
+        self._unique = unique
         self.setHorizontalHeaderLabels(["Column in the file", "Examples", "Import as"])
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -81,8 +87,8 @@ class MappingTable(QTableWidget):
                 combo.addItem(f"Label of {table.headers[target].removesuffix(' - Value')}", LABEL_OF)
                 first[column] = LABEL_OF
             combo.addItem("Don't import", IGNORE)
-            for field in FIELDS:
-                combo.addItem(field.label, field.key)
+            for key, label in self._fields:
+                combo.addItem(label, key)
             combo.setMaxVisibleItems(16)
             combo.setCurrentIndex(max(combo.findData(first.get(column, IGNORE)), 0))
             combo.currentIndexChanged.connect(lambda _i, c=column: self._on_choice(c))
@@ -139,6 +145,15 @@ class MappingTable(QTableWidget):
 
     # --- private -----------------------------------------------------------------------------------------
     def _on_choice(self, column: int) -> None:
+        key = self.field_of(column)
+        if self._unique and key != IGNORE:
+            for other in range(self.rowCount()):
+                if other != column and self.field_of(other) == key:
+                    combo = self.combo(other)
+                    combo.blockSignals(True)
+                    combo.setCurrentIndex(max(combo.findData(IGNORE), 0))
+                    combo.blockSignals(False)
+                    self._paint(other)
         self._paint(column)
         self.mapping_changed.emit()
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -26,21 +27,36 @@ from crm_desktop.ui.style import hint_label, make_muted
 from crm_desktop.ui.workers import Task, TaskContext, TaskFn
 
 if TYPE_CHECKING:
+    from crm_desktop.ui.importing.table_wizard import TableImportWizard
     from crm_desktop.ui.importing.wizard import ImportWizard
 
 log = logging.getLogger("crm_desktop.ui")
 STEPS = 1000
+RunImport = Callable[..., ImportReport]  # (db, source, plan, *, dry_run, progress, should_cancel, initiator)
 
 
 class RunPage(QWizardPage):
-    """Runs `run_import` when shown; the service keeps it all-or-nothing, so Cancel leaves nothing behind."""
+    """Runs `run_import` when shown; the service keeps it all-or-nothing, so Cancel leaves nothing behind.
 
-    def __init__(self, wizard: ImportWizard, *, dry_run: bool) -> None:
+    Other imports pass their own `run` (same signature as `run_import`), the plural `what` they write,
+    and `after_note(plan)`, the sentence shown once the import is written.
+    """
+
+    def __init__(
+        self,
+        wizard: ImportWizard | TableImportWizard,
+        *,
+        dry_run: bool,
+        what: str = "contacts",
+        run: RunImport | None = None,
+        after_note: Callable[[Any], str] | None = None,
+    ) -> None:
         super().__init__(wizard)
         self._wizard = wizard
         self.dry_run = dry_run
+        self.what, self._run, self._after_note = what, run, after_note or _undo_note
         self.report: ImportReport | None = None
-        self.plan: ImportPlan | None = None  # what the last run was asked to do
+        self.plan: Any = None  # what the last run was asked to do (an ImportPlan for contacts)
         self.error: BaseException | None = None
         self.task: Task | None = None
         self.message_box: QMessageBox | None = None
@@ -52,7 +68,7 @@ class RunPage(QWizardPage):
             self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
         else:
             self.setTitle("Import")
-            self.setSubTitle("The contacts are written in one step: all of them, or none if you cancel.")
+            self.setSubTitle(f"The {what} are written in one step: all of them, or none if you cancel.")
             self.setFinalPage(True)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, STEPS)
@@ -131,8 +147,8 @@ class RunPage(QWizardPage):
         self.tiles.show_report(None, dry_run=self.dry_run)
         self.problems_title.setText("Problems")
         fill_problems(self.problems, None)
-        label = "Checking the import" if self.dry_run else "Importing contacts"
-        work = _job(source, plan, dry_run=self.dry_run, initiator=self._wizard)
+        label = "Checking the import" if self.dry_run else f"Importing {self.what}"
+        work = _job(source, plan, dry_run=self.dry_run, initiator=self._wizard, run=self._run)
         self.task = task = self._wizard.runner.task(label, work)
         task.progress.connect(self._on_progress)
         task.succeeded.connect(self._on_succeeded)
@@ -193,9 +209,13 @@ class RunPage(QWizardPage):
         self.save_button.setEnabled(bool(report.failed or report.warnings))
         self.problems_title.setText(_problems_title(report))
         self.status.setText(_headline(report, dry_run=self.dry_run))
+        notes = " ".join(getattr(report, "notes", ()))  # about the whole file (a guessed date order, unknown stages)
         if not self.dry_run:
-            self.note.setText(_undo_note(self.plan or self._wizard.plan()))
+            after = self._after_note(self.plan if self.plan is not None else self._wizard.plan())
+            self.note.setText(f"{notes}\n\n{after}" if notes else after)
             self._wizard.imported.emit(report)
+        else:
+            self.note.setText(notes)
         self.completeChanged.emit()
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -224,10 +244,10 @@ class RunPage(QWizardPage):
         self.completeChanged.emit()
 
 
-def _job(source: Source, plan: ImportPlan, *, dry_run: bool, initiator: object) -> TaskFn:
+def _job(source: Source, plan: Any, *, dry_run: bool, initiator: object, run: RunImport | None = None) -> TaskFn:
     def work(ctx: TaskContext) -> ImportReport:
         """On the worker: its own session, progress and Cancel flag."""
-        return run_import(
+        return (run or run_import)(
             ctx.db, source, plan, dry_run=dry_run, progress=ctx.report, should_cancel=ctx.should_cancel,
             initiator=initiator,
         )  # fmt: skip
@@ -240,8 +260,21 @@ def _headline(report: ImportReport, *, dry_run: bool) -> str:
     if dry_run:
         if report.failed_count == report.total:
             return f"None of the {report.total:,} {unit} can be imported: go Back and check the column matching."
-        return f"{report.total:,} {unit} checked. Nothing has been written yet: choose Import to go ahead."
+        extra = _extra_counts(report)
+        return (
+            f"{report.total:,} {unit} checked{f' ({extra})' if extra else ''}. Nothing has been written yet: "
+            "choose Import to go ahead."
+        )
     return f"Import finished: {report.summary()}"
+
+
+def _extra_counts(report: ImportReport) -> str:
+    """ "3 open, 5 won, 2 new stages": the counts a table import adds to its report (none for contacts)."""
+    counts: dict[str, int] = getattr(report, "counts", {})
+    parts = [f"{n:,} {key.removesuffix('s') if n == 1 else key}" for key, n in counts.items() if n]
+    if report.organizations_created and getattr(report, "what", "organization") != "organization":
+        parts.append(f"{report.organizations_created:,} new organization{'s' * (report.organizations_created != 1)}")
+    return ", ".join(parts)
 
 
 def _problems_title(report: ImportReport) -> str:
