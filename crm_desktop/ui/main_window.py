@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # dialogs and the detail pane load on first use (or just afte
     from crm_desktop.ui.contacts.new_contact_dialog import NewContactDialog
     from crm_desktop.ui.contacts.record_actions import RecordActions
     from crm_desktop.ui.duplicates.review_dialog import DuplicatesDialog
+    from crm_desktop.ui.importing.table_wizard import TableImportWizard
     from crm_desktop.ui.importing.wizard import ImportWizard
     from crm_desktop.ui.organizations.detail import OrganizationDetailPane
     from crm_desktop.ui.reports.summary import SummaryRangeDialog
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.last_task: Task | None = None
         self.message_box: QMessageBox | None = None
         self.import_wizard: ImportWizard | None = None
+        self.table_import_wizard: TableImportWizard | None = None
         self.duplicates_dialog: DuplicatesDialog | None = None
         self.trash_dialog: TrashDialog | None = None
 
@@ -230,6 +232,15 @@ class MainWindow(QMainWindow):
 
     def import_contacts(self, path: Path | None = None) -> ImportWizard:
         return contact_tools.import_contacts(self, path)
+
+    def import_table(self, kind: str, path: Path | None = None) -> TableImportWizard:
+        """File → Import Deals / Organizations / Purchases…: a CSV with mapping, dry run and a report."""
+        from crm_desktop.ui.importing.table_wizard import open_table_import_wizard
+
+        wizard = open_table_import_wizard(self, self.db, self.runner, kind=kind, path=path)
+        wizard.imported.connect(lambda report: self.statusBar().showMessage(report.summary(), 8000))
+        self.table_import_wizard = wizard
+        return wizard
 
     def export_contacts(self) -> Task | None:
         return self.exports.export_contacts()

@@ -98,3 +98,11 @@ def test_organizations_mode_shows_the_organization_pane(qtbot: Any, window: Any)
     assert window.detail_side.currentWidget() is window.organization_detail
     tab.show_mode(0)
     assert window.detail_side.currentWidget() is window.contact_detail
+
+
+def test_file_menu_opens_the_deal_organization_and_purchase_imports(qtbot: Any, window: Any) -> None:
+    for kind in ("deals", "organizations", "purchases"):
+        window.action_map[f"import_{kind}"].trigger()
+        wizard = window.table_import_wizard
+        assert wizard is not None and wizard.isVisible() and wizard.kind.key == kind
+        wizard.close()

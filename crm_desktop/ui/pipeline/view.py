@@ -309,7 +309,8 @@ class PipelineTab(BoardActions, QWidget):
         self.pipeline.clear()
         for pipeline_id, name in pipelines:
             self.pipeline.addItem(name, pipeline_id)
-        self.pipeline.setCurrentIndex(max(0, self.pipeline.findData(current)))
+        ids = [self.pipeline.itemData(i) for i in range(self.pipeline.count())]  # findData: same object only
+        self.pipeline.setCurrentIndex(ids.index(current) if current in ids else 0)
         self.pipeline.setVisible(len(pipelines) > 1)
         self.pipeline.blockSignals(False)
         if self.table_model.pipeline_id != self.pipeline_id:

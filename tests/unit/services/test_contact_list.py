@@ -304,7 +304,9 @@ def test_searches_matching_most_contacts_give_the_same_answer(
     assert [r.id for r in list_contacts(session=session, filter=f)] == sparse_all
 
 
-@pytest.mark.parametrize("search", ["acme", "bo", "A", "Twin", "bo an", "?", "nobody-matches", "Twin S", "Ada lo", "acme ?"])
+@pytest.mark.parametrize(
+    "search", ["acme", "bo", "A", "Twin", "bo an", "?", "nobody-matches", "Twin S", "Ada lo", "acme ?"]
+)
 @pytest.mark.parametrize("walk_share", [0.0, 1.1])  # always walk the name index / always sort the matches
 @pytest.mark.parametrize("descending", [False, True])
 def test_plain_searches_page_from_the_search_table_in_the_list_order(
