@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+import weakref
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -31,8 +32,8 @@ from crm_desktop.ui.errors import show_error
 from crm_desktop.ui.event_hub import CASES, CONTACTS, DEALS, SETTINGS, EventHub
 from crm_desktop.ui.export_actions import ExportActions
 from crm_desktop.ui.formatting import Formatter
+from crm_desktop.ui.lazy_tab import LazyTab
 from crm_desktop.ui.loyalty.view import LoyaltyTab
-from crm_desktop.ui.pipeline.view import PipelineTab
 from crm_desktop.ui.style import make_muted
 from crm_desktop.ui.tasks.controller import DueTasksController
 from crm_desktop.ui.tasks.reminders import Clock, system_clock
@@ -40,7 +41,7 @@ from crm_desktop.ui.undo_stack import UndoStack
 from crm_desktop.ui.window_state import restore_window, save_window
 from crm_desktop.ui.workers import ProgressDialog, Task, TaskContext, TaskRunner
 
-if TYPE_CHECKING:  # dialogs and the detail pane load on first use (or just after the first paint)
+if TYPE_CHECKING:  # dialogs, the detail pane and the pipeline load on first use (or just after the first paint)
     from crm_desktop.ui.contacts.detail.pane import ContactDetailPane
     from crm_desktop.ui.contacts.new_contact_dialog import NewContactDialog
     from crm_desktop.ui.contacts.record_actions import RecordActions
@@ -48,6 +49,7 @@ if TYPE_CHECKING:  # dialogs and the detail pane load on first use (or just afte
     from crm_desktop.ui.importing.table_wizard import TableImportWizard
     from crm_desktop.ui.importing.wizard import ImportWizard
     from crm_desktop.ui.organizations.detail import OrganizationDetailPane
+    from crm_desktop.ui.pipeline.view import PipelineTab
     from crm_desktop.ui.reports.summary import SummaryRangeDialog
     from crm_desktop.ui.trash.dialog import TrashDialog
     from crm_desktop.ui.welcome import WelcomeDialog
@@ -86,17 +88,18 @@ class MainWindow(QMainWindow):
         self._record_actions: RecordActions | None = None
         self.detail_side = contact_tools.reserve_detail_side(self)
         self.exports = ExportActions(self)  # File → Export Contacts… / Export Workspace…
-        self.pipeline = PipelineTab(self.runner, self.hub, self.fmt, self.undo_stack)
-        self.cases = CasesTab(db, self.hub, self.fmt)
-        self.loyalty = LoyaltyTab(db, self.hub, self.fmt)
-        self.tab_list: list[Tab] = [self.contacts, self.pipeline, self.cases, self.loyalty]
+        owner = weakref.ref(self)  # the builders must not keep a closed window alive
+        self.pipeline_page = LazyTab(lambda page: _build_pipeline(_live(owner), page))
+        self.cases_page = LazyTab(lambda page: CasesTab(db, _live(owner).hub, _live(owner).fmt, page))
+        self.loyalty_page = LazyTab(lambda page: LoyaltyTab(db, _live(owner).hub, _live(owner).fmt, page))
+        self.tab_list: list[Tab] = [self.contacts, self.pipeline_page, self.cases_page, self.loyalty_page]
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         for widget, title in (
             (self.contacts, "Contacts"),
-            (self.pipeline, "Pipeline"),
-            (self.cases, "Cases"),
-            (self.loyalty, "Loyalty"),
+            (self.pipeline_page, "Pipeline"),
+            (self.cases_page, "Cases"),
+            (self.loyalty_page, "Loyalty"),
         ):
             self.tabs.addTab(widget, title)
         self.setCentralWidget(self.tabs)
@@ -135,9 +138,20 @@ class MainWindow(QMainWindow):
 
         self.hub.changed.connect(self._on_changed)
         self.due_panel.open_contact.connect(self.open_contact)
-        self.pipeline.open_contact.connect(self.open_contact)
-        self.pipeline.message.connect(self._show_status)
         self.due_tasks.visibility_changed.connect(self.action_map["show_due_tasks"].setChecked)
+
+    @property
+    def pipeline(self) -> PipelineTab:
+        """The Pipeline tab's view (built when first shown or asked for)."""
+        return self.pipeline_page.view()  # type: ignore[no-any-return]
+
+    @property
+    def cases(self) -> CasesTab:
+        return self.cases_page.view()  # type: ignore[no-any-return]
+
+    @property
+    def loyalty(self) -> LoyaltyTab:
+        return self.loyalty_page.view()  # type: ignore[no-any-return]
 
     @property
     def contact_detail(self) -> ContactDetailPane:
@@ -428,6 +442,22 @@ class MainWindow(QMainWindow):
             self.fmt.count(cases, "open case"),
         ]
         self.counts_label.setText("   ·   ".join(parts))
+
+
+def _live(owner: weakref.ref[MainWindow]) -> MainWindow:
+    window = owner()
+    assert window is not None, "a tab is built only while its window lives"
+    return window
+
+
+def _build_pipeline(window: MainWindow, page: QWidget) -> PipelineTab:
+    """The Pipeline tab, wired to the window (its module loads on first use: 60 ms of start-up)."""
+    from crm_desktop.ui.pipeline.view import PipelineTab
+
+    tab = PipelineTab(window.runner, window.hub, window.fmt, window.undo_stack, page)
+    tab.open_contact.connect(window.open_contact)
+    tab.message.connect(window._show_status)
+    return tab
 
 
 def _read_counts(ctx: TaskContext) -> tuple[int, int, int]:

@@ -14,7 +14,7 @@ from crm_desktop.services.vocab import OPEN_CASE_STATUSES
 @pytest.fixture(autouse=True)
 def _show_tab(window: Any) -> None:
     """Hidden tabs load when first shown; these tests look at this one."""
-    window.tabs.setCurrentWidget(window.cases)
+    window.tabs.setCurrentWidget(window.cases_page)
 
 
 def test_model_passes_modeltester(qtmodeltester: Any, window: Any) -> None:

@@ -72,7 +72,7 @@ def test_hostile_search_strings_do_not_raise(qtbot: Any, window: Any, text: str)
 
 def test_find_focuses_the_current_tabs_search(qtbot: Any, window: Any) -> None:
     window.activateWindow()
-    for number, tab in enumerate(window.tab_list):
+    for number, tab in enumerate([window.contacts, window.pipeline, window.cases, window.loyalty]):
         window.show_tab(number)
         window.action_map["find"].trigger()
         qtbot.waitUntil(tab.search.hasFocus)

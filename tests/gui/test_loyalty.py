@@ -13,7 +13,7 @@ from crm_desktop.services.loyalty import count_members, list_members, list_rewar
 @pytest.fixture(autouse=True)
 def _show_tab(window: Any) -> None:
     """Hidden tabs load when first shown; these tests look at this one."""
-    window.tabs.setCurrentWidget(window.loyalty)
+    window.tabs.setCurrentWidget(window.loyalty_page)
 
 
 def test_model_passes_modeltester(qtmodeltester: Any, window: Any) -> None:

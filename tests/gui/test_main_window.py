@@ -44,7 +44,7 @@ def test_a_change_reloads_only_the_views_that_show_it(qtbot: Any, window: Any, d
         create_contact(session=session, data=ContactInput(given_name="Hub", family_name="Test"))
     window.hub.notify({"points_entry"})
     assert resets == {"contacts": 0, "cases": 0, "loyalty": 0}, "a hidden tab waits until it is shown"
-    window.tabs.setCurrentWidget(window.loyalty)
+    window.tabs.setCurrentWidget(window.loyalty_page)
     assert resets == {"contacts": 0, "cases": 0, "loyalty": 1}
     window.tabs.setCurrentWidget(window.contacts)
     window.hub.notify({"contact"})
