@@ -14,6 +14,7 @@ from sqlmodel import Session
 from crm_desktop.domain import Contact, Deal, Organization
 from crm_desktop.domain.errors import StorageError, ValidationError
 from crm_desktop.services._common import get_live
+from crm_desktop.services._validate import format_phone
 from crm_desktop.services.deal_lines import line_total_cents, list_lines
 from crm_desktop.services.forecast import business_zone
 from crm_desktop.services.settings import get_setting
@@ -136,8 +137,14 @@ def _customer(session: Session, deal: Deal, locale: str) -> QuoteParty | None:
         organization=organization.name if organization else "",
         address=_address(place, locale) if place is not None else (),
         email=(contact.email or "") if contact else "",
-        phone=(contact.phone if contact else organization.phone) or "",  # type: ignore[union-attr]
+        phone=_phone(session, (contact.phone if contact else organization.phone) or ""),  # type: ignore[union-attr]
     )
+
+
+def _phone(session: Session, stored: str) -> str:
+    """A stored (E.164) number as people write it: national at home, international abroad."""
+    region = str(get_setting(session=session, key="default_region") or "")
+    return format_phone(stored, region) if stored else ""
 
 
 def _live(session: Session, model: type[T], row_id: uuid.UUID | None) -> T | None:

@@ -100,3 +100,13 @@ def test_write_quote_pdf_prints_the_deal(workspace: Database, tmp_path: Path) ->
     assert "Zoë Łukasiewicz" in text and "Roastery tour" in text and data.number in text
     with pytest.raises(ValidationError, match="does not exist"):
         write_quote_pdf(db=workspace, deal_id=deal_id, out=tmp_path / "nowhere" / "q.pdf")
+
+
+def test_the_customers_phone_is_written_as_people_write_it(session: Session) -> None:
+    set_setting(session=session, key="default_region", value="GB")
+    home = create_contact(session=session, data=ContactInput(display_name="Ann Home", phone="020 7946 0001"))
+    abroad = create_contact(session=session, data=ContactInput(display_name="Ben Abroad", phone="+49 221 8539721"))
+    for contact_id, shown in ((home.id, "020 7946 0001"), (abroad.id, "+49 221 8539721")):
+        deal = create_deal(session=session, title="Chairs", contact_id=contact_id)
+        customer = quote_data(session=session, deal_id=deal.id, today=TODAY).customer
+        assert customer is not None and customer.phone == shown  # stored as E.164, printed national or international
