@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -14,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import TableStyle
@@ -25,6 +28,8 @@ PAPER_SIZES = {"A4": A4, "LETTER": LETTER}
 MARGIN = 18 * mm
 FRAME_PADDING = 6  # platypus frames inset their content by 6 pt on every side
 EDGE = MARGIN + FRAME_PADDING  # header, footer and content share this left and right edge
+LOGO_HEIGHT = 7 * mm  # the logo in a report's running header
+log = logging.getLogger("crm_desktop.reports")
 INK = colors.black
 DARK = colors.Color(0.25, 0.25, 0.25)
 MID = colors.Color(0.55, 0.55, 0.55)
@@ -144,13 +149,14 @@ def table_style(fonts: ReportFonts, *, numeric_from: int = 1, zebra: bool = True
 
 @dataclass(frozen=True)
 class PageDecor:
-    """Header (business name, report title and period) and the footer's generation date."""
+    """Header (logo, business name, report title and period) and the footer's generation date."""
 
     fonts: ReportFonts
     business_name: str
     title: str
     period: str
     generated: str
+    logo: Path | None = None  # a PNG or JPEG; one that cannot be read is left out (and logged)
 
     def draw(self, canvas: Canvas, doc: Any) -> None:
         """Draw the header and left footer on one page (the page count is added when the PDF is saved)."""
@@ -158,10 +164,11 @@ class PageDecor:
         canvas.saveState()
         top = height - MARGIN + 6 * mm
         heading = f"{self.title} · {self.period}"
-        room = width - 2 * EDGE - stringWidth(heading, self.fonts.regular, 8.5) - 12
+        left = EDGE + self._draw_logo(canvas, top)
+        room = width - left - EDGE - stringWidth(heading, self.fonts.regular, 8.5) - 12
         canvas.setFont(self.fonts.bold, 10)
         canvas.setFillColor(INK)
-        canvas.drawString(EDGE, top, fit_text(self.business_name, self.fonts.bold, 10, room))
+        canvas.drawString(left, top, fit_text(self.business_name, self.fonts.bold, 10, room))
         canvas.setFont(self.fonts.regular, 8.5)
         canvas.setFillColor(DARK)
         canvas.drawRightString(width - EDGE, top, heading)
@@ -173,6 +180,22 @@ class PageDecor:
         canvas.setFont(self.fonts.regular, 7.5)
         canvas.drawString(EDGE, bottom, f"Generated {self.generated} with CRM Desktop")
         canvas.restoreState()
+
+    def _draw_logo(self, canvas: Canvas, baseline: float) -> float:
+        """The logo, scaled to the header's height, left of the business name; the width it took (0: none)."""
+        if self.logo is None:
+            return 0.0
+        try:
+            image = ImageReader(str(self.logo))
+            w, h = image.getSize()
+            height = LOGO_HEIGHT
+            width = min(w * height / h, 3 * LOGO_HEIGHT)
+            canvas.drawImage(image, EDGE, baseline - 1.5 * mm, width=width, height=height, mask="auto",
+                             preserveAspectRatio=True, anchor="sw")  # fmt: skip
+        except Exception as exc:  # ReportLab and Pillow raise many kinds for a bad file
+            log.warning("report logo %s not used: %s", self.logo, exc)
+            return 0.0
+        return width + 2.5 * mm
 
 
 def numbered_canvas(fonts: ReportFonts) -> type[Canvas]:

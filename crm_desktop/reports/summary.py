@@ -51,6 +51,7 @@ def build_summary_pdf(
     paper_size: str = "A4",
     locale: str = "en_GB",
     progress: Progress | None = None,
+    logo: Path | None = None,
 ) -> Path:
     """Write the summary report to `out` (through a temporary file, so a failure never leaves half a PDF)."""
     report = progress or (lambda _fraction, _message: None)
@@ -61,7 +62,7 @@ def build_summary_pdf(
     size = page_size(paper_size)
     width = size[0] - 2 * EDGE
     story = _story(conversion, churn, start, end, fmt=fmt, styles=styles, fonts=fonts, width=width)
-    decor = PageDecor(fonts, business_name, TITLE, fmt.period(start, end), fmt.day(date.today()))
+    decor = PageDecor(fonts, business_name, TITLE, fmt.period(start, end), fmt.day(date.today()), logo)
     out = Path(out)
     temporary = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.tmp")
     report(0.1, "Drawing pages…")

@@ -77,6 +77,7 @@ def write_summary_pdf(
         business_name = str(get_setting(session=session, key="business_name"))
         paper_size = str(get_setting(session=session, key="paper_size"))
         locale = str(get_setting(session=session, key="locale"))
+        logo = str(get_setting(session=session, key="business_logo")).strip()
     scaled = None if progress is None else (lambda fraction, message: progress(0.3 + 0.7 * fraction, message))
     if progress:
         progress(0.3, "Figures ready")
@@ -91,6 +92,7 @@ def write_summary_pdf(
             paper_size=paper_size,
             locale=locale,
             progress=scaled,
+            logo=Path(logo).expanduser() if logo else None,
         )
     except OSError as exc:
         raise StorageError(f"Could not write {out}: {exc.strerror or exc}") from exc

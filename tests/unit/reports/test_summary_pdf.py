@@ -180,3 +180,21 @@ def test_report_json_shapes(shop):
     assert list(conversion) == ["conversion"] and conversion["conversion"] == summary["conversion"]
     assert list(churn) == ["churn"] and churn["churn"]["inactivity_days"] == 45
     assert summary["churn"]["inactivity_days"] == 30
+
+
+def test_the_business_logo_heads_every_page_and_a_broken_one_is_left_out(shop, tmp_path):
+    from PIL import Image
+
+    with shop.read_session() as s:
+        conversion, churn = summary_data(session=s, start=START, end=END)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (400, 100), "navy").save(logo)
+    out = build_summary_pdf(out=tmp_path / "logo.pdf", conversion=conversion, churn=churn, start=START, end=END,
+                            business_name="Röstwerk", logo=logo)  # fmt: skip
+    pages = PdfReader(out).pages
+    assert len(pages) > 1 and all("/XObject" in page["/Resources"] for page in pages)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    out = build_summary_pdf(out=tmp_path / "broken.pdf", conversion=conversion, churn=churn, start=START, end=END,
+                            business_name="Röstwerk", logo=broken)  # fmt: skip
+    assert "Röstwerk" in PdfReader(out).pages[0].extract_text()
