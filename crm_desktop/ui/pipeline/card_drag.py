@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QPalette,
     QPixmap,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QScrollBar, QStyleOptionViewItem, QWidget
 
 MIME_TYPE = "application/x-crm-desktop-card"
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 40  # models answer the card's record id (uuid.UUID) for this role
@@ -216,3 +216,19 @@ class CardListView(QListView):
         value = index.data(RECORD_ID_ROLE) if index.isValid() else None
         if isinstance(value, uuid.UUID):
             self.activated_record.emit(value)
+
+
+def style_card_list(view: QListView, accessible_name: str) -> None:
+    """What every board column's list looks and acts like: slim bar, smooth scrolling, one selected card, a menu."""
+    view.setObjectName("stageList")
+    view.setUniformItemSizes(True)
+    slim = QScrollBar(Qt.Orientation.Vertical, view)  # a new bar: the area then honours its QSS width
+    slim.setObjectName("slimScrollBar")
+    view.setVerticalScrollBar(slim)
+    view.setMouseTracking(True)
+    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    view.setAccessibleName(accessible_name)

@@ -13,11 +13,9 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollBar,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.services.deals import DealCard, StageColumn
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.labels import AMBER, RED
+from crm_desktop.ui.pipeline.card_drag import style_card_list
 from crm_desktop.ui.pipeline.deal_moves import DealListView
 from crm_desktop.ui.pipeline.model import CARD_ROLE, StageModel, staleness
 from crm_desktop.ui.style import blend, is_dark, make_muted, muted_text
@@ -202,21 +201,10 @@ class StageColumnWidget(QFrame):
         self.count = make_muted(QLabel(self))
         self.values = make_muted(QLabel(self))
         self.list = DealListView(column.stage_id, self)
-        self.list.setObjectName("stageList")
         self.list.setModel(self.model)
         self.delegate = CardDelegate(fmt, self.list)
         self.list.setItemDelegate(self.delegate)
-        self.list.setUniformItemSizes(True)
-        slim = QScrollBar(Qt.Orientation.Vertical, self.list)  # a new bar: the area then honours its QSS width
-        slim.setObjectName("slimScrollBar")
-        self.list.setVerticalScrollBar(slim)
-        self.list.setMouseTracking(True)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.setAccessibleName(column.name)
+        style_card_list(self.list, column.name)
 
         heading = QHBoxLayout()
         heading.addWidget(self.title)

@@ -7,11 +7,9 @@ import uuid
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QScrollBar,
     QStyle,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.services.leads import LeadCard, LeadColumn
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.labels import label, marker
-from crm_desktop.ui.pipeline.card_drag import CardListView
+from crm_desktop.ui.pipeline.card_drag import CardListView, style_card_list
 from crm_desktop.ui.pipeline.delegate import MARGIN_X, MARGIN_Y, PAD, RADIUS, CardDelegate
 from crm_desktop.ui.pipeline.lead_model import LEADS_SCOPE, LeadColumnModel, days_in_status
 from crm_desktop.ui.pipeline.model import CARD_ROLE
@@ -132,20 +130,9 @@ class LeadColumnWidget(QFrame):
         self.count = make_muted(QLabel(self))
         self.hint = make_muted(QLabel(HINTS.get(column.status, ""), self))
         self.list = CardListView(LEADS_SCOPE, column.status, self)
-        self.list.setObjectName("stageList")
         self.list.setModel(self.model)
         self.list.setItemDelegate(LeadCardDelegate(fmt, self.list))
-        self.list.setUniformItemSizes(True)
-        slim = QScrollBar(Qt.Orientation.Vertical, self.list)  # a new bar: the area then honours its QSS width
-        slim.setObjectName("slimScrollBar")
-        self.list.setVerticalScrollBar(slim)
-        self.list.setMouseTracking(True)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list.setAccessibleName(column.label)
+        style_card_list(self.list, column.label)
 
         heading = QHBoxLayout()
         heading.setSpacing(4)
