@@ -118,7 +118,7 @@ def _business(session: Session) -> QuoteParty:
         name=str(get_setting(session=session, key="business_name")),
         address=tuple(row.strip() for row in address.splitlines() if row.strip()),
         email=str(get_setting(session=session, key="business_email")).strip(),
-        phone=str(get_setting(session=session, key="business_phone")).strip(),
+        phone=_phone(session, str(get_setting(session=session, key="business_phone")).strip()),
     )
 
 

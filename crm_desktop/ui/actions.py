@@ -120,6 +120,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Save everything in this database as one archive (JSON Lines) that imports back losslessly",
     ),
     ActionSpec(
+        "business_settings",
+        "Business &Settings…",
+        "file",
+        "business_settings",
+        None,
+        None,
+        "Business name, address and logo, currency, locale, time zone, quotes, onboarding and loyalty rules",
+        separator_before=True,
+        role=QAction.MenuRole.PreferencesRole,
+    ),
+    ActionSpec(
         "new_database",
         "New &Database…",
         "file",

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # dialogs, the detail pane and the pipeline load on first use
     from crm_desktop.ui.organizations.detail import OrganizationDetailPane
     from crm_desktop.ui.pipeline.view import PipelineTab
     from crm_desktop.ui.reports.summary import SummaryRangeDialog
+    from crm_desktop.ui.settings_dialog import SettingsDialog
     from crm_desktop.ui.trash.dialog import TrashDialog
     from crm_desktop.ui.welcome import WelcomeDialog
 
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.message_box: QMessageBox | None = None
         self.import_wizard: ImportWizard | None = None
         self.table_import_wizard: TableImportWizard | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.duplicates_dialog: DuplicatesDialog | None = None
         self.trash_dialog: TrashDialog | None = None
 
@@ -246,6 +248,13 @@ class MainWindow(QMainWindow):
 
     def import_contacts(self, path: Path | None = None) -> ImportWizard:
         return contact_tools.import_contacts(self, path)
+
+    def business_settings(self) -> SettingsDialog:
+        """File → Business Settings…: one undoable step; the views re-format when it is saved."""
+        from crm_desktop.ui.settings_dialog import open_settings_dialog
+
+        self.settings_dialog = open_settings_dialog(self, self.db, self.undo_stack)
+        return self.settings_dialog
 
     def import_table(self, kind: str, path: Path | None = None) -> TableImportWizard:
         """File → Import Deals / Organizations / Purchases…: a CSV with mapping, dry run and a report."""

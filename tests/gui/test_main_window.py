@@ -106,3 +106,10 @@ def test_file_menu_opens_the_deal_organization_and_purchase_imports(qtbot: Any, 
         wizard = window.table_import_wizard
         assert wizard is not None and wizard.isVisible() and wizard.kind.key == kind
         wizard.close()
+
+
+def test_file_menu_opens_the_business_settings(qtbot: Any, window: Any, db: Any) -> None:
+    window.action_map["business_settings"].trigger()
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
