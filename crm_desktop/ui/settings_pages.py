@@ -143,7 +143,7 @@ class BusinessPage(SettingsPage):
         self.add_row("business_address", "Postal &address", self.address, note="One line per row, as on an envelope.")
         self.add_row("business_email", "&Email", self.email)
         self.add_row("business_phone", "&Phone", self.phone)
-        self.add_row("business_logo", "&Logo", logo_box, field=self.logo, note="PNG or JPEG, printed on quotes and reports.")
+        self.add_row("business_logo", "&Logo", logo_box, field=self.logo, note="PNG or JPEG, on quotes and reports.")
         self.box.addStretch(1)
         self.choose_logo_button.clicked.connect(self.choose_logo)
         self.clear_logo_button.clicked.connect(lambda: self.set_logo(""))
