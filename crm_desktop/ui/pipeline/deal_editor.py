@@ -35,7 +35,7 @@ from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.pipeline.deal_editor_form import DealForm
 from crm_desktop.ui.pipeline.deal_editor_items import ItemsPanel
 from crm_desktop.ui.pipeline.deal_editor_lines import LineRow
-from crm_desktop.ui.pipeline.deal_editor_picker import MATCHES, Pick
+from crm_desktop.ui.record_picker import MATCHES, Pick
 from crm_desktop.ui.style import plain_buttons
 from crm_desktop.ui.undo_stack import UndoStack
 

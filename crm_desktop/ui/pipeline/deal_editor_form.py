@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from crm_desktop.services.errors import ValidationError
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.pipeline.deal_editor_lines import amount_text, parse_amount
-from crm_desktop.ui.pipeline.deal_editor_picker import Pick, RecordPicker
+from crm_desktop.ui.record_picker import Pick, RecordPicker
 from crm_desktop.ui.style import hint_label, make_muted
 
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "CAD", "AUD", "JPY")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.pipeline.deal_editor_lines import DESCRIPTION, PRICE, LineRow, LinesModel
-from crm_desktop.ui.pipeline.deal_editor_picker import Pick, RecordPicker
+from crm_desktop.ui.record_picker import Pick, RecordPicker
 from crm_desktop.ui.style import hint_label, make_muted
 
 COLUMN_WIDTHS = (0, 60, 110, 95, 110)  # the item column stretches

@@ -1,7 +1,8 @@
 """A type-ahead picker over a search service: typing shows a short list of matches fetched by SQL.
 
-Used by the deal editor for contacts, organizations and catalog products, so no combo box ever holds
-a hundred thousand rows. Typed text that matches nothing is kept (and reported as not `resolved`).
+Used by the deal editor (contacts, organizations, catalog products) and the contact pane (organization),
+so no combo box ever holds a hundred thousand rows. Typed text that matches nothing is kept (and reported
+as not `resolved`).
 """
 
 from __future__ import annotations
