@@ -240,8 +240,7 @@ def import_deals(
     note = lookups.book.unknown_note()
     if note:
         report.notes.append(note)
-    report.failed.sort(key=lambda item: item[0])
-    report.warnings.sort(key=lambda item: item[0])
+    report.in_file_order()
     report_progress(1.0, "Import finished")
     return report
 

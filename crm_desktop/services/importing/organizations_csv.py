@@ -213,8 +213,7 @@ def import_organizations(
     writer.write()
     check_cancel(should_cancel)
     report.organizations_created = len(writer.new)
-    report.failed.sort(key=lambda item: item[0])
-    report.warnings.sort(key=lambda item: item[0])
+    report.in_file_order()
     report_progress(1.0, "Import finished")
     return report
 

@@ -257,8 +257,7 @@ def import_purchases(
     report_progress(0.8, "Saving")
     writer.write()
     check_cancel(should_cancel)
-    report.failed.sort(key=lambda item: item[0])
-    report.warnings.sort(key=lambda item: item[0])
+    report.in_file_order()
     report_progress(1.0, "Import finished")
     return report
 

@@ -20,6 +20,11 @@ class ImportReport:
     dry_run: bool = False
     unit: str = "row"  # "row" for CSV files, "card" for vCard files
 
+    def in_file_order(self) -> None:
+        """Sort the failed rows and warnings by row number (work may meet them out of order)."""
+        self.failed.sort(key=lambda item: item[0])
+        self.warnings.sort(key=lambda item: item[0])
+
     @property
     def failed_count(self) -> int:
         return len(self.failed)

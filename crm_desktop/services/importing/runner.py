@@ -138,8 +138,7 @@ def import_contacts(
     report_progress(0.8, "Saving")
     writer.write()
     _check(cancelled)
-    report.failed.sort(key=lambda item: item[0])
-    report.warnings.sort(key=lambda item: item[0])
+    report.in_file_order()
     report_progress(1.0, "Import finished")
     return report
 
