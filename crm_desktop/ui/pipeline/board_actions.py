@@ -35,18 +35,13 @@ class BoardActions:
     _table_stale: bool
     _loading: bool
 
-    @property
-    def list_mode(self) -> bool:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # what the tab itself provides
 
-    def refresh(self) -> None:
-        raise NotImplementedError
-
-    def _reload_table(self) -> None:
-        raise NotImplementedError
-
-    def _update_count(self) -> None:
-        raise NotImplementedError
+        @property
+        def list_mode(self) -> bool: ...
+        def refresh(self) -> None: ...
+        def _reload_table(self) -> None: ...
+        def _update_count(self) -> None: ...
 
     def card_menu_extras(self, menu: QMenu, target: Target) -> None:
         """More entries for a card's context menu (the tab adds "Print quote…")."""
