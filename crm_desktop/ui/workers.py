@@ -57,12 +57,19 @@ TaskFn = Callable[[TaskContext], Any]
 
 
 class Task(QObject):
-    """One submitted piece of work; its signals arrive on the GUI thread (queued)."""
+    """One submitted piece of work; its signals arrive on the GUI thread.
+
+    The worker posts one event when the work ends; on the GUI thread that event marks the task done,
+    frees the runner and emits `succeeded` or `failed`, then `finished`, all in one go. So whoever sees
+    `done` also sees every slot of those signals already run (separately queued signals could be
+    delivered in different event-loop passes).
+    """
 
     progress = Signal(float, str)
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
+    _ended = Signal()  # emitted on the worker thread, delivered (queued) to `_settle` on the GUI thread
 
     def __init__(self, label: str, runner: TaskRunner) -> None:
         super().__init__(runner)
@@ -72,7 +79,7 @@ class Task(QObject):
         self.error: BaseException | None = None
         self.done = False
         self._cancel = threading.Event()
-        self.finished.connect(self._mark_done)
+        self._ended.connect(self._settle)
 
     @property
     def is_cancelled(self) -> bool:
@@ -87,8 +94,14 @@ class Task(QObject):
         """Ask the work to stop at its next check; it then fails with Cancelled and rolls back."""
         self._cancel.set()
 
-    def _mark_done(self) -> None:
+    def _settle(self) -> None:
         self.done = True
+        self._runner._forget(self)
+        if self.error is not None:
+            self.failed.emit(self.error)
+        else:
+            self.succeeded.emit(self.result)
+        self.finished.emit()
 
 
 class _Runnable(QRunnable):
@@ -107,11 +120,8 @@ class _Runnable(QRunnable):
             task.error = exc
             if not isinstance(exc, Cancelled):
                 log.info("task %r failed: %s", task.label, exc, exc_info=exc)
-            task.failed.emit(exc)
-        else:
-            task.succeeded.emit(task.result)
         finally:
-            task.finished.emit()
+            task._ended.emit()
 
 
 class TaskRunner(QObject):
@@ -129,7 +139,6 @@ class TaskRunner(QObject):
         """A task for `fn(ctx)`, not started: connect its signals, then call `start()`."""
         task = Task(label, self)
         self._pending[task] = _Runnable(fn, TaskContext(self.db, task), task)
-        task.finished.connect(lambda: self._forget(task))
         return task
 
     def submit(

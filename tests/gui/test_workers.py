@@ -71,3 +71,23 @@ def test_cancel_stops_the_work_and_the_dialog_closes(qtbot: Any, runner: TaskRun
         dialog.cancel_button.click()
     assert isinstance(task.error, Cancelled)
     qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+
+
+def test_whoever_sees_done_sees_every_slot_already_run(qtbot: Any, runner: TaskRunner) -> None:
+    """`done`, the runner's busy flag and every finished/failed slot settle in one event, never apart."""
+    for number in range(40):
+        ran: list[str] = []
+
+        def work(ctx: TaskContext, number: int = number) -> int:
+            if number % 2:
+                raise ValidationError("odd", field="n")
+            return number
+
+        task = runner.task(f"task {number}", work)
+        task.succeeded.connect(lambda _result, ran=ran: ran.append("succeeded"))
+        task.failed.connect(lambda _error, ran=ran: ran.append("failed"))
+        task.finished.connect(lambda ran=ran: ran.append("finished"))
+        task.start()
+        qtbot.waitUntil(lambda task=task: task.done, timeout=5000)
+        assert not runner.busy
+        assert ran == ["failed" if number % 2 else "succeeded", "finished"]
