@@ -144,10 +144,13 @@ def delete_pipeline(*, session: Session, pipeline_id: uuid.UUID) -> None:
         raise Conflict(f"“{pipeline.name}” is the only pipeline, and deals need one. Create another one first.")
     open_count, closed_count = _live_deals(session, col(Deal.pipeline_id) == pipeline.id)
     if open_count or closed_count:
-        raise Conflict(
-            f"“{pipeline.name}” still holds {_deals_phrase(open_count, closed_count)}. "
-            "Move them to another pipeline or delete them first."
-        )
+        advice = "Move the open ones to another pipeline (deal editor) or delete them first. " if open_count else ""
+        if closed_count:  # a closed deal keeps the stage history of the pipeline it closed in
+            advice += (
+                "Won and lost deals stay in the pipeline they closed in, so that its funnel stays true; "
+                "to delete the pipeline, delete them too (they go to the Trash), or rename the pipeline instead."
+            )
+        raise Conflict(f"“{pipeline.name}” still holds {_deals_phrase(open_count, closed_count)}. {advice}".strip())
     move_to_trash(session, Pipeline, pipeline.id, what="Pipeline")
     if pipeline.is_default:
         set_default_pipeline(session=session, pipeline_id=others[0].id)
