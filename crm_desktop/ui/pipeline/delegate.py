@@ -6,17 +6,15 @@ and the column under a dragged card are outlined in the highlight colour.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -27,15 +25,15 @@ from crm_desktop.services.deals import DealCard, StageColumn
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.labels import AMBER, RED
 from crm_desktop.ui.pipeline.card_drag import style_card_list
+from crm_desktop.ui.pipeline.card_paint import CardText, card_height, paint_card_frame, paint_lane
 from crm_desktop.ui.pipeline.deal_moves import DealListView
 from crm_desktop.ui.pipeline.model import CARD_ROLE, StageModel, staleness
-from crm_desktop.ui.style import blend, is_dark, make_muted, muted_text
+from crm_desktop.ui.style import make_muted, muted_text
 
 COLUMN_MIN_WIDTH = 250
 LINES = 4  # title; organization · contact; value and days in stage; next task and probability
 TEXT_CACHE = 20_000
-MARGIN_X, MARGIN_Y, PAD, RADIUS, STRIPE = 6, 4, 10, 6.0, 4
-BADGE_COLORS = ("#2563eb", "#7c3aed", "#db2777", "#0d9488", "#ea580c", "#4f46e5", "#059669", "#b45309")
+STRIPE = 4  # the width of the warning stripe of a deal that goes stale
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -71,8 +69,7 @@ class CardDelegate(QStyledItemDelegate):
             self._texts.clear()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        line = QFontMetrics(option.font).height()
-        return QSize(200, 2 * MARGIN_Y + 2 * PAD + LINES * line + (LINES - 1) * 4)
+        return QSize(200, card_height(option, LINES))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -83,25 +80,9 @@ class CardDelegate(QStyledItemDelegate):
         model = index.model()
         rotting_days = model.column.rotting_days if isinstance(model, StageModel) else None
         palette = QGuiApplication.palette()  # the list's own Base is transparent (cards sit on the column)
-        rect = QRectF(option.rect).adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        accent = palette.color(QPalette.ColorRole.Highlight)
-        path = QPainterPath()
-        path.addRoundedRect(rect, RADIUS, RADIUS)
-        fill = blend(base, text, 0.03) if is_dark(palette) else base
-        painter.setBrush(blend(fill, accent, 0.1) if selected else fill)
-        pen = painter.pen()
-        pen.setColor(accent if selected else blend(base, text, 0.16 if hovered else 0.1))
-        pen.setWidthF(2.0 if selected else 1.0)  # the selected card (the keyboard's and the menu's target) stands out
-        painter.setPen(pen)
-        painter.drawPath(path)
-
+        rect, path = paint_card_frame(painter, option, palette)
         stale = staleness(card, rotting_days)
         if stale is not None:
             painter.save()
@@ -110,81 +91,39 @@ class CardDelegate(QStyledItemDelegate):
                 QRectF(rect.left(), rect.top(), STRIPE, rect.height()), RED if stale == "rotting" else AMBER
             )
             painter.restore()
-        self._paint_text(painter, option, card, rect, text, muted_text(palette))
+        ink = palette.color(QPalette.ColorRole.Text)
+        self._paint_text(painter, CardText.inside(option, rect), card, ink, muted_text(palette))
         painter.restore()
 
-    def _paint_text(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        card: DealCard,
-        rect: QRectF,
-        ink: QColor,
-        muted: QColor,
-    ) -> None:
-        bold = QFont(option.font)
-        bold.setBold(True)
-        metrics = QFontMetrics(option.font)
-        line = metrics.height()
-        inner = rect.adjusted(PAD + 2, PAD, -PAD, -PAD)
-        badge = line + 4
-        top = inner.top()
-
-        painter.setFont(bold)
-        painter.setPen(ink)
-        title_width = int(inner.width() - badge - 6)
-        title = QFontMetrics(bold).elidedText(card.title, Qt.TextElideMode.ElideRight, title_width)
-        painter.drawText(QRectF(inner.left(), top, title_width, line), Qt.AlignmentFlag.AlignVCenter, title)
-        self._paint_badge(painter, card.owner_initials, QRectF(inner.right() - badge, top - 2, badge, badge))
-
-        painter.setFont(option.font)
-        painter.setPen(muted)
+    def _paint_text(self, painter: QPainter, text: CardText, card: DealCard, ink: QColor, muted: QColor) -> None:
+        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        text.paint_heading(painter, card.title, card.owner_initials, ink)
         who = " · ".join(filter(None, (card.organization_name, card.contact_name))) or "No organization"
-        who = metrics.elidedText(who, Qt.TextElideMode.ElideRight, int(inner.width()))
-        painter.drawText(QRectF(inner.left(), top + line + 4, inner.width(), line), Qt.AlignmentFlag.AlignVCenter, who)
+        text.paint_muted_line(painter, 1, who, muted)
 
-        bottom = QRectF(inner.left(), top + 2 * (line + 4), inner.width(), line)
-        painter.setFont(bold)
+        bottom = text.row(2)
+        painter.setFont(text.bold)
         painter.setPen(ink)
-        painter.drawText(
-            bottom,
-            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            self._text(("money", card.value_cents, card.currency)),
-        )
-        painter.setFont(option.font)
-        age = self._text(("days", card.days_in_stage, None))
+        painter.drawText(bottom, left, self._text(("money", card.value_cents, card.currency)))
+        painter.setFont(text.font)
         painter.setPen(RED if card.rotting else muted)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, age)
+        painter.drawText(bottom, right, self._text(("days", card.days_in_stage, None)))
 
-        task = bottom.translated(0, line + 4)
+        task = text.row(3)
+        chance = f"{card.probability} %"
         due = card.next_task_due
         if due is None:
             painter.setPen(muted)
-            painter.drawText(task, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, "No next task")
+            painter.drawText(task, left, "No next task")
         else:
             overdue = due < datetime.now(UTC)
             painter.setPen(RED if overdue else muted)
-            text = self._text(("due", due.date(), None)) + (" · overdue" if overdue else "")
-            chance = metrics.horizontalAdvance(f"{card.probability} %") + 8  # leave the probability its room
-            text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, int(task.width()) - chance))
-            painter.drawText(task, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+            line = self._text(("due", due.date(), None)) + (" · overdue" if overdue else "")
+            room = max(0, int(task.width()) - text.metrics.horizontalAdvance(chance) - 8)  # the probability's room
+            painter.drawText(task, left, text.metrics.elidedText(line, Qt.TextElideMode.ElideRight, room))
         painter.setPen(muted)
-        painter.drawText(task, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, f"{card.probability} %")
-
-    def _paint_badge(self, painter: QPainter, initials: str, rect: QRectF) -> None:
-        if not initials:
-            return
-        digest = hashlib.md5(initials.encode(), usedforsecurity=False).digest()  # stable colour per person
-        color = QColor(BADGE_COLORS[digest[0] % len(BADGE_COLORS)])
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
-        painter.drawEllipse(rect)
-        font = QFont(painter.font())
-        font.setBold(True)
-        font.setPointSizeF(max(6.0, font.pointSizeF() * 0.72))
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, initials[:2].upper())
+        painter.drawText(task, right, chance)
 
 
 class StageColumnWidget(QFrame):
@@ -227,23 +166,7 @@ class StageColumnWidget(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """A softly tinted, rounded lane behind the cards; outlined in the highlight colour under a dragged card."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        window, ink = palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.WindowText)
-        if self.list.drop_active:
-            accent = palette.color(QPalette.ColorRole.Highlight)
-            pen = painter.pen()
-            pen.setColor(accent)
-            pen.setWidthF(2.0)
-            painter.setPen(pen)
-            painter.setBrush(blend(window, accent, 0.14))
-            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 8, 8)
-        else:
-            painter.setPen(blend(window, ink, 0.1))
-            painter.setBrush(blend(window, ink, 0.035))
-            painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
-        painter.end()
+        paint_lane(self, drop_target=self.list.drop_active)
 
     def selected_card(self) -> DealCard | None:
         """The selected card of this stage, if any."""

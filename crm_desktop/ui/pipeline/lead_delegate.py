@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QStyle,
     QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
@@ -20,10 +19,11 @@ from crm_desktop.services.leads import LeadCard, LeadColumn
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.labels import label, marker
 from crm_desktop.ui.pipeline.card_drag import CardListView, style_card_list
-from crm_desktop.ui.pipeline.delegate import MARGIN_X, MARGIN_Y, PAD, RADIUS, CardDelegate
+from crm_desktop.ui.pipeline.card_paint import CardText, card_height, paint_card_frame, paint_lane
+from crm_desktop.ui.pipeline.delegate import CardDelegate
 from crm_desktop.ui.pipeline.lead_model import LEADS_SCOPE, LeadColumnModel, days_in_status
 from crm_desktop.ui.pipeline.model import CARD_ROLE
-from crm_desktop.ui.style import blend, is_dark, make_muted, muted_text
+from crm_desktop.ui.style import make_muted, muted_text
 
 COLUMN_MIN_WIDTH = 250
 HINTS = {
@@ -40,8 +40,7 @@ class LeadCardDelegate(CardDelegate):
     LINES = 3  # name and owner; organization (or e-mail); source and days in status
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        line = QFontMetrics(option.font).height()
-        return QSize(200, 2 * MARGIN_Y + 2 * PAD + self.LINES * line + (self.LINES - 1) * 4)
+        return QSize(200, card_height(option, self.LINES))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -50,66 +49,27 @@ class LeadCardDelegate(CardDelegate):
         if card is None:
             return
         palette = QGuiApplication.palette()  # the list's own Base is transparent (cards sit on the column)
-        rect = QRectF(option.rect).adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        border = (
-            palette.color(QPalette.ColorRole.Highlight) if selected else blend(base, text, 0.16 if hovered else 0.1)
-        )
-        path = QPainterPath()
-        path.addRoundedRect(rect, RADIUS, RADIUS)
-        painter.setBrush(blend(base, text, 0.03) if is_dark(palette) else base)
-        painter.setPen(border)
-        painter.drawPath(path)
-        self._paint_lead(painter, option, card, rect, text, muted_text(palette))
-        painter.restore()
-
-    def _paint_lead(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        card: LeadCard,
-        rect: QRectF,
-        ink: QColor,
-        muted: QColor,
-    ) -> None:
-        bold = QFont(option.font)
-        bold.setBold(True)
-        metrics = QFontMetrics(option.font)
-        line = metrics.height()
-        inner = rect.adjusted(PAD + 2, PAD, -PAD, -PAD)
-        badge = line + 4
-        top = inner.top()
-        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-
-        painter.setFont(bold)
-        painter.setPen(ink)
-        name_width = int(inner.width() - badge - 6)
-        name = QFontMetrics(bold).elidedText(card.display_name, Qt.TextElideMode.ElideRight, name_width)
-        painter.drawText(QRectF(inner.left(), top, name_width, line), left, name)
-        self._paint_badge(painter, card.owner_initials, QRectF(inner.right() - badge, top - 2, badge, badge))
-
-        painter.setFont(option.font)
-        painter.setPen(muted)
+        rect, _path = paint_card_frame(painter, option, palette)
+        ink, muted = palette.color(QPalette.ColorRole.Text), muted_text(palette)
+        text = CardText.inside(option, rect)
+        text.paint_heading(painter, card.display_name, card.owner_initials, ink)
         who = card.organization_name or card.email or card.phone or "No organization"
-        who = metrics.elidedText(who, Qt.TextElideMode.ElideRight, int(inner.width()))
-        painter.drawText(QRectF(inner.left(), top + line + 4, inner.width(), line), left, who)
-
-        bottom = QRectF(inner.left(), top + 2 * (line + 4), inner.width(), line)
+        text.paint_muted_line(painter, 1, who, muted)
+        bottom = text.row(2)
         days = days_in_status(card)
         age = "new today" if days == 0 else f"{self.fmt.number(days)} {'day' if days == 1 else 'days'} in status"
-        age_width = metrics.horizontalAdvance(age)
-        painter.drawText(bottom, right, age)
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, age)
         source = label(card.source) if card.source else "No source"
-        source = metrics.elidedText(source, Qt.TextElideMode.ElideRight, int(inner.width() - age_width - 12))
+        room = int(bottom.width() - text.metrics.horizontalAdvance(age) - 12)
         painter.setPen(ink if card.source else muted)
-        painter.drawText(bottom, left, source)
+        painter.drawText(
+            bottom,
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            text.metrics.elidedText(source, Qt.TextElideMode.ElideRight, room),
+        )
+        painter.restore()
 
 
 class LeadColumnWidget(QFrame):
@@ -158,14 +118,7 @@ class LeadColumnWidget(QFrame):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """The same softly tinted, rounded lane as the deal board's columns."""
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette = self.palette()
-        window = palette.color(QPalette.ColorRole.Window)
-        painter.setPen(blend(window, palette.color(QPalette.ColorRole.WindowText), 0.1))
-        painter.setBrush(blend(window, palette.color(QPalette.ColorRole.WindowText), 0.035))
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
-        painter.end()
+        paint_lane(self)
 
     def update_header(self) -> None:
         shown, total = self.model.rowCount(), self.model.count
