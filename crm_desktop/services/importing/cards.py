@@ -2,7 +2,8 @@
 e-mails, phones and web addresses, the preferred address, birthday, notes and categories.
 
 A card describes an organization rather than a person when it says so (KIND:org in vCard 4.0, Apple's
-X-ABShowAs:COMPANY) or when it names an organization and no person.
+X-ABShowAs:COMPANY) or when it names an organization and no person. A contact group (KIND:group, or Apple's
+and DAVx5's X-ADDRESSBOOKSERVER-KIND:group) is no contact at all: it becomes a failed record saying so.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _EMAIL_TYPES = {"work": "work", "home": "home", "other": "other", "school": "sch
 _URL_TYPES = {"work": "work", "home": "home"}
 _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
 _SYSTEM_CATEGORIES = frozenset({"my contacts", "mycontacts", "starred in android", "starred"})
+_NOT_LABELS = frozenset({"x-internet", "x-voice", "x-pref"})
 
 
 def _text(value: Any) -> str:
@@ -71,6 +73,8 @@ def _label(child: Any, known: dict[str, str], groups: dict[str, str]) -> str | N
     found = [known[t] for t in types if t in known]
     if "fax" in found and len(found) > 1:
         return " ".join(dict.fromkeys([f for f in found if f != "fax"] + ["fax"]))
+    if not found:  # Android writes a custom label as an extended type: TEL;X-Summer house:...
+        found = [t[2:].strip() for t in types if t.startswith("x-") and t not in _NOT_LABELS and t[2:].strip()]
     return found[0] if found else None
 
 
@@ -119,6 +123,26 @@ def _is_organization(card: Any, given: str, family: str, full: str, organization
     return bool(organization) and no_person
 
 
+def _group_name(card: Any) -> str | None:
+    """The name of a contact group card (vCard 4.0 KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND:group)."""
+    kinds = {_text(_first(card, key) or "").lower() for key in ("KIND", "X-ADDRESSBOOKSERVER-KIND")}
+    if "group" not in kinds:
+        return None
+    return _text(_first(card, "FN") or "") or "without a name"
+
+
+def _birthday(card: Any) -> str:
+    """BDAY as written; Apple marks a birthday without a year with X-APPLE-OMIT-YEAR=1604 and year 1604."""
+    children = _children(card, "BDAY")
+    if not children:
+        return ""
+    text = _text(children[0].value or "")
+    omitted = [str(y).strip() for y in children[0].params.get("X-APPLE-OMIT-YEAR", [])]
+    if omitted and omitted[0] and text.startswith(omitted[0]):
+        return "--" + text[len(omitted[0]) :].lstrip("-")
+    return text
+
+
 def _address(card: Any, record: ContactRecord) -> None:
     addresses = _preferred_first(_children(card, "ADR"))
     if not addresses:
@@ -146,6 +170,9 @@ def _categories(card: Any) -> Iterable[str]:
 
 def record_from_card(number: int, card: Any) -> ContactRecord:
     """The record one vobject vCard component gives."""
+    group = _group_name(card)
+    if group is not None:
+        return ContactRecord(number, error=f"the card is a contact group ({group[:60]}), not a person; not imported")
     given, family, full = _person(card)
     organization = _organization(card)
     record = ContactRecord(number)
@@ -163,7 +190,7 @@ def record_from_card(number: int, card: Any) -> ContactRecord:
     record.phones = _labelled(card, "TEL", _PHONE_TYPES, groups)
     record.websites = _labelled(card, "URL", _URL_TYPES, groups)
     _address(card, record)
-    birthday = _text(_first(card, "BDAY") or "")
+    birthday = _birthday(card)
     if birthday:
         record.values["birthday"] = birthday
     record.notes = [_text(child.value) for child in _children(card, "NOTE") if _text(child.value)]

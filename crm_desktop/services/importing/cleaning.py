@@ -9,6 +9,7 @@ wrong: a record whose only e-mail addresses are all malformed, or without any na
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from collections.abc import Mapping
@@ -29,6 +30,9 @@ from crm_desktop.services.importing.fields import ContactRecord
 
 phonenumbers.enable_pattern_cache()  # keep its compiled metadata patterns: an import checks thousands of numbers
 _TEXT = ("title", "city", "region", "postal_code", "source", "external_ref", "consent_how")
+_NAMED_ADDRESS = re.compile(r"[^<>]*<\s*([^<>\s]+)\s*>\s*")  # John Doe <john@x.com>, "Doe, John" <john@x.com>
+_URI_SCHEME = re.compile(r"(?:mailto|smtp|sip):", re.IGNORECASE)  # mailto:john@x.com, Exchange's SMTP:john@x.com
+_EXTENSION = re.compile(r"(?:;\s*ext\s*=|\bext\.?|\bextension|\bx|#)\s*(\d{1,7})\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -165,12 +169,28 @@ def derive_display_name(fields: Mapping[str, Any]) -> str | None:
     return name[:400] or None
 
 
+def bare_address(text: str) -> str:
+    """The address itself from the ways address books write one: "Jo <jo@x.com>", "mailto:jo@x.com", "<jo@x.com>"."""
+    value = text.strip()
+    named = _NAMED_ADDRESS.fullmatch(value)
+    if named:
+        value = named.group(1)
+    if _URI_SCHEME.match(value):
+        value = value.split(":", 1)[1].split("?", 1)[0].replace("%40", "@").strip()
+    return value
+
+
 def _emails(clean: CleanContact, emails: list[tuple[str, str | None]]) -> None:
     problems: list[str] = []
     seen: set[str] = set()
     for raw, label in emails:
+        if raw.strip().lower().startswith("/o="):  # Outlook's internal Exchange address: no e-mail to keep
+            clean.warnings.append(
+                f"{raw.strip()[:60]!r} is an Exchange directory name, not an e-mail address; it was left out"
+            )
+            continue
         try:
-            email = clean_email(raw)
+            email = clean_email(bare_address(raw) if "@" in raw else raw)
         except ValidationError as exc:
             problems.append(str(exc))
             continue
@@ -197,6 +217,12 @@ def _phones(clean: CleanContact, phones: list[tuple[str, str | None]], region: s
         if key in seen:
             continue
         seen.add(key)
+        extension = _EXTENSION.search(text) if e164 else None
+        if extension:
+            clean.warnings.append(
+                f"phone {text[:40]!r} was kept as {e164} without its extension {extension.group(1)}"
+                " (phone numbers are stored without extensions)"
+            )
         if e164 is None:
             if len(text) > 40:
                 clean.warnings.append(f"phone {text[:20]!r}… is too long to be a number; it was left out")

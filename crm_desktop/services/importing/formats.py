@@ -13,9 +13,10 @@ _COUNTRY_ALIASES = {
     "uk": "GB", "u k": "GB", "great britain": "GB", "britain": "GB", "england": "GB", "scotland": "GB",
     "wales": "GB", "northern ireland": "GB", "gbr": "GB", "deu": "DE", "fra": "FR", "esp": "ES", "ita": "IT",
     "nld": "NL", "che": "CH", "aut": "AT", "bel": "BE", "can": "CA", "aus": "AU", "irl": "IE", "holland": "NL",
-    "the netherlands": "NL", "schweiz": "CH", "suisse": "CH", "osterreich": "AT",
+    "the netherlands": "NL", "schweiz": "CH", "suisse": "CH", "osterreich": "AT", "turkey": "TR",
 }  # fmt: skip
-_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "pl")
+_LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "pl", "nb", "fi", "cs", "hu", "ro", "tr", "el", "ru",
+            "uk", "ja", "zh", "ko", "ar", "he")  # fmt: skip
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "x", "ja", "j", "oui", "si", "sí", "wahr", "on", "checked"})
 _FALSE = frozenset({"no", "n", "false", "f", "0", "nein", "non", "falsch", "off", "unchecked", ""})
 _EMPTY_DATES = frozenset({"0/0/00", "00/00/0000", "0000-00-00", "00.00.0000", "1/0/00", "0/0/0000"})
@@ -64,7 +65,7 @@ def parse_date(text: str, *, day_first: bool) -> date | None:
     value = text.strip()
     if not value or value in _EMPTY_DATES:
         return None
-    if value.startswith("--"):
+    if value.startswith("--") or re.match(r"0000-?\d\d-?\d\d", value):  # vCard's and Android's "no year"
         raise ValueError("it has no year")
     value = re.split(r"[T ]", value, maxsplit=1)[0] if re.match(r"\d{4}-?\d\d-?\d\d[T ]", value) else value
     if re.fullmatch(r"\d{8}", value):
