@@ -48,7 +48,7 @@ def backup_dir(db_path: Path) -> Path:
 def synced_folder_reason(path: Path) -> str | None:
     """Why this path looks like a cloud-synced folder or network share, or None if it looks local."""
     resolved = path.resolve()
-    for part in resolved.parts:
+    for part in resolved.parent.parts:  # the folders only: a file may be called "icloud-export.sqlite"
         lowered = part.lower()
         if any(marker in lowered for marker in SYNCED_FOLDER_MARKERS):
             return f"it is inside '{part}', a cloud-synced folder"

@@ -15,7 +15,7 @@ from crm_desktop.domain import Contact
 from crm_desktop.domain.errors import NewerSchemaError, StorageError, SyncedFolderWarning
 from crm_desktop.store import Database
 from crm_desktop.store.migrate import alembic_config, head_revision
-from crm_desktop.store.paths import backup_dir
+from crm_desktop.store.paths import backup_dir, synced_folder_reason
 
 
 def digest(path: Path) -> str:
@@ -122,6 +122,13 @@ def test_synced_folder_needs_explicit_consent(tmp_path: Path) -> None:
             assert s.connection().exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
     finally:
         db.close()
+
+
+def test_only_folders_make_a_path_synced_not_the_file_name(tmp_path: Path) -> None:
+    assert synced_folder_reason(tmp_path / "icloud-contacts.sqlite") is None  # an export's name, in a local folder
+    assert synced_folder_reason(tmp_path / "OneDrive - Acme" / "crm.sqlite") == (
+        "it is inside 'OneDrive - Acme', a cloud-synced folder"
+    )
 
 
 def test_locked_database_gives_a_clear_error_and_keeps_data(workspace: Database, db_path: Path) -> None:
