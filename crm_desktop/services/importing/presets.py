@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services.contact_csv import CONTACT_CSV_COLUMNS
 from crm_desktop.services.importing.fields import FIELD_BY_KEY, IGNORE, ColumnMapping, field_keys
-from crm_desktop.services.importing.guess import guess_mapping
+from crm_desktop.services.importing.guess import SYNONYMS, guess_field, guess_mapping, normalize
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,11 @@ class Preset:
                 group = entry.group.format(n=n)
                 result.append(ColumnMapping(column, entry.field, entry.label, label_column, group))
         return result
+
+    def known_columns(self, headers: list[str]) -> set[int]:
+        """The columns this preset has an entry for (mapped or deliberately ignored)."""
+        regexes = [re.compile(entry.pattern, re.IGNORECASE) for entry in self.entries]
+        return {i for i, h in enumerate(headers) if any(regex.fullmatch(h) for regex in regexes)}
 
 
 def _index_of(match: re.Match[str]) -> int:
@@ -201,7 +206,34 @@ def suggest_mapping(headers: list[str], preset: str | None = None) -> tuple[Pres
     chosen = preset_named(preset, headers) if preset else detect_preset(headers)
     if chosen is None:
         return None, guess_mapping(headers)
-    return chosen, chosen.mapping(headers)
+    return chosen, with_guesses(chosen, headers, chosen.mapping(headers))
+
+
+def with_guesses(preset: Preset, headers: list[str], mapping: list[ColumnMapping]) -> list[ColumnMapping]:
+    """The preset's mapping plus the columns it does not know whose header is plainly a field's name ("Email"
+    in a file that otherwise looks like Outlook's), so a near-miss header loses no column.
+
+    Only exact names count (an export's "E-mail Display Name" or "Phone 1 - Label" is no e-mail or phone); a
+    single field the preset already fills stays as it is, and a display name is not taken from a column such
+    as "File As" when the preset maps the name's parts.
+    """
+    known = preset.known_columns(headers)
+    filled = {m.field for m in mapping if not FIELD_BY_KEY[m.field].multiple}
+    if filled & {"given_name", "family_name"}:
+        filled.add("display_name")
+    extra: list[ColumnMapping] = []
+    for column, header in enumerate(headers):
+        key = _EXACT_NAMES.get(normalize(header))
+        if column in known or key is None or (key in filled and not FIELD_BY_KEY[key].multiple):
+            continue
+        filled.add(key)
+        guess = guess_field(header)  # its label: "Mobile" is a phone labelled mobile
+        label = guess[1] if guess is not None and guess[0] == key and FIELD_BY_KEY[key].multiple else None
+        extra.append(ColumnMapping(column, key, label))
+    return mapping + extra
+
+
+_EXACT_NAMES = {phrase: key for key, phrases in SYNONYMS.items() for phrase in phrases}
 
 
 def override_mapping(

@@ -181,3 +181,19 @@ def test_the_command_line_offers_the_same_choices_as_the_services() -> None:
     assert cli_importing.ON_MATCH_CHOICES == ON_MATCH_CHOICES
     assert cli_importing.PRESET_NAMES == PRESET_NAMES
     assert {p.name for p in PRESETS} == set(PRESET_NAMES)
+
+
+def test_a_header_that_nearly_matches_a_preset_keeps_the_columns_the_preset_does_not_know() -> None:
+    headers = ["First name", "Last name", "Email", "Phone", "Mobile", "Company", "Birthday", "Title"]
+    preset, mapping = suggest_mapping(headers)
+    assert preset is not None and preset.name == "outlook"  # "First Name", "Last Name" and "Company"
+    assert fields_of(headers, mapping) == {
+        "First name": "given_name",
+        "Last name": "family_name",
+        "Email": "email",
+        "Phone": "phone",
+        "Mobile": "phone",
+        "Company": "organization",
+        "Birthday": "birthday",
+    }  # Outlook's "Title" is Mr./Ms. and stays out, as the preset says
+    assert [m.label for m in mapping if m.field == "phone"] == [None, "mobile"]
