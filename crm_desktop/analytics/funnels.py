@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Hashable, Mapping
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from crm_desktop.analytics.periods import Period, fetch_rows, ratio, raw
@@ -61,9 +62,11 @@ def deal_funnel(session: Session, period: Period) -> tuple[FunnelStage, ...]:
 
     A deal reached stage i if its history entered stage i or a later open stage, or it was won. A deal
     with no recorded history has passed every open stage up to its current one; a lost deal without
-    history (its current stage is the Lost column) counts for the first stage only.
+    history (its current stage is the Lost column) counts for the first stage only. When no deal of the
+    period is in the default pipeline, the funnel follows the pipeline holding most of them instead (an
+    imported history in a pipeline of its own), so it never reads zero while deals were created.
     """
-    pipeline_id = _default_pipeline(session)
+    pipeline_id = _funnel_pipeline(session, period)
     if pipeline_id is None:
         return ()
     stages = (
@@ -94,6 +97,27 @@ def _default_pipeline(session: Session) -> Any:
         .order_by(col(Pipeline.is_default).desc(), Pipeline.position, Pipeline.created_at)
     )
     return session.exec(stmt).first()
+
+
+def _funnel_pipeline(session: Session, period: Period) -> Any:
+    """The default pipeline, unless the period's deals are all elsewhere: then the one holding most of them."""
+    default = _default_pipeline(session)
+    stmt = (
+        select(Deal.pipeline_id, func.count())
+        .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
+        .where(
+            Deal.deleted_at.is_(None),  # type: ignore[union-attr]
+            Pipeline.deleted_at.is_(None),  # type: ignore[union-attr]
+            Deal.created_at >= period.utc_start,
+            Deal.created_at < period.utc_end,
+        )
+        .group_by(Deal.pipeline_id)
+        .order_by(func.count().desc(), Pipeline.position, Pipeline.created_at)
+    )
+    counts = session.exec(stmt).all()
+    if not counts or any(pipeline_id == default for pipeline_id, _ in counts):
+        return default
+    return counts[0][0]
 
 
 def _period_deals(session: Session, period: Period, pipeline_id: Any) -> dict[Hashable, tuple[Any, str]]:

@@ -190,7 +190,12 @@ def _import_table(args: argparse.Namespace) -> int:
         from crm_desktop.services.importing.organizations_csv import ORGANIZATION_FIELDS as fields
         from crm_desktop.services.importing.organizations_csv import OrganizationPlan
         from crm_desktop.services.importing.organizations_csv import run_organization_import as run
-    mapping = t.guess_columns(source.headers, fields)
+    if args.kind == "deals":
+        from crm_desktop.services.importing.deal_writer import guess_deal_columns
+
+        mapping = guess_deal_columns(source)
+    else:
+        mapping = t.guess_columns(source.headers, fields)
     if args.maps:
         mapping = t.override_columns(source.headers, mapping, args.maps, fields)
     print(f"{source.name}: {len(source.rows):,} rows, {source.encoding}, {_delimiter(source.delimiter)}; "

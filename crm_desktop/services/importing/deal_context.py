@@ -1,9 +1,14 @@
 """The workspace's pipelines, stages and lost reasons as a deal import looks names up in them.
 
-Names compare without case, accents, spaces or punctuation ("Closed - Won" is "closedwon"). With
+Names compare without case, accents, spaces or punctuation ("Closed - Won" is "closedwon"). A stage name
+the pipeline lacks is read, in this order, as: a closed column of another CRM ("Closed Won", "Closed-Lost
+to Competition"), then a well-known open stage of Pipedrive, HubSpot, Salesforce, Zoho or Odoo, or a
+translation of a default stage ("Proposal Made", "Negotiation/Review", "Angebot"), as the default stage it
+corresponds to, when the pipeline has that stage (the report notes each such reading). With
 `create_missing`, a pipeline the file names but the workspace lacks is created with the default stages,
-and a missing stage is added after the pipeline's last open stage; without it such rows fail with a
-message that lists what exists.
+and a stage still unknown is added after the pipeline's last open stage; without it such rows fail with a
+message that lists what exists. A file naming a single pipeline the workspace lacks goes into the
+default pipeline (Pipedrive calls its own "Pipeline"), with a note.
 """
 
 from __future__ import annotations
@@ -34,6 +39,32 @@ OTHER_REASON = "Other"
 def name_key(text: str) -> str:
     """How pipeline, stage and reason names compare: "Needs-Analysis " is "needsanalysis"."""
     return normalize(text).replace(" ", "")
+
+
+CLOSED_STAGE_PREFIXES = (("closedwon", WON), ("closedlost", LOST), ("won", WON), ("lost", LOST))
+# Open stages of other CRMs' default pipelines (Pipedrive, HubSpot, Salesforce, Zoho, Odoo) and translations
+# of ours, as the default stage each corresponds to.
+_FOREIGN_STAGES: dict[str, tuple[str, ...]] = {
+    "Qualification": ("Qualified", "Appointment Scheduled", "Prospecting", "Prospect", "New", "Lead", "Lead In",
+                      "Qualifizierung", "Qualifikation", "Calificacion", "Cualificacion", "Qualificazione"),
+    "Needs analysis": ("Contact Made", "Demo Scheduled", "Needs Defined", "Qualified To Buy", "Value Proposition",
+                       "Id. Decision Makers", "Identify Decision Makers", "Perception Analysis", "Discovery", "Demo",
+                       "Needs Assessment", "Bedarfsanalyse", "Analyse des besoins", "Analisis de necesidades",
+                       "Analisi dei bisogni"),
+    "Proposal": ("Proposal Made", "Presentation Scheduled", "Proposal/Price Quote", "Proposition", "Quote", "Quotation",
+                 "Proposal Sent", "Quote Sent", "Angebot", "Angebot versendet", "Propuesta", "Proposta", "Offerte"),
+    "Negotiation": ("Negotiations Started", "Decision Maker Bought-In", "Contract Sent", "Negotiation/Review",
+                    "Negotiating", "Contract", "Verhandlung", "Negociation", "Negociacion", "Negoziazione",
+                    "Onderhandeling"),
+}  # fmt: skip
+FOREIGN_STAGES = {name_key(name): ours for ours, names in _FOREIGN_STAGES.items() for name in names}
+
+
+def closed_kind(key: str) -> str | None:
+    """won / lost for the name of another CRM's closed column ("closedwon", "closedlosttocompetition"), else None."""
+    if key in CLOSED_STAGE_WORDS:
+        return CLOSED_STAGE_WORDS[key]
+    return next((kind for prefix, kind in CLOSED_STAGE_PREFIXES if key.startswith(prefix)), None)
 
 
 def _pipeline_key(text: str) -> str:
@@ -99,6 +130,9 @@ class PipelineBook:
             self.reasons.setdefault(name_key(reason.name), reason.id)
         self.created: dict[str, int] = {}
         self.unknown: Counter[str] = Counter()  # "stage 'Demo' in Sales" / "pipeline 'X'" → rows refused for it
+        self.read_as: dict[str, str] = {}  # another CRM's stage name → the stage of ours it was read as
+        self.aliases: dict[str, PipelineInfo] = {}  # pipeline key → the pipeline its deals go to
+        self.adopted: str | None = None  # the file's single pipeline name, read as the default pipeline
 
     @property
     def default(self) -> PipelineInfo:
@@ -109,7 +143,31 @@ class PipelineBook:
     def find(self, name: str) -> PipelineInfo | None:
         """The pipeline with this name, or None; a trailing "pipeline" is not needed ("Sales Pipeline" is "Sales")."""
         key = _pipeline_key(name)
-        return next((p for p in self.pipelines if _pipeline_key(p.name) == key), None)
+        found = next((p for p in self.pipelines if _pipeline_key(p.name) == key), None)
+        return found or self.aliases.get(key)
+
+    def adopt_single(self, names: set[str]) -> None:
+        """A file naming one pipeline the workspace lacks (and no other): read it as the default pipeline.
+
+        Exports name their own default pipeline ("Pipeline", "Standard"); with `create_missing` it is created.
+        """
+        keys = {_pipeline_key(n): n for n in names if n.strip()}
+        if self.create_missing or len(keys) != 1 or not self.pipelines:
+            return
+        ((key, name),) = keys.items()
+        if self.find(name) is None:
+            self.aliases[key] = self.default
+            self.adopted = name
+
+    def adopted_note(self) -> str | None:
+        """A sentence saying the file's pipeline went into the default one; None when it did not."""
+        if self.adopted is None:
+            return None
+        return (
+            f"This workspace has no pipeline called {self.adopted!r}, the only one the file names, so its deals "
+            f"went into the default pipeline {self.default.name!r}; import with --create-missing to make it a "
+            "pipeline of its own."
+        )
 
     def check_pipeline(self, name: str) -> None:
         """Refuse a pipeline name that is unknown (unless missing ones are created)."""
@@ -145,31 +203,56 @@ class PipelineBook:
         self.created["new pipelines"] = self.created.get("new pipelines", 0) + 1
         return info
 
-    def stage_kind(self, pipeline: PipelineInfo | None, name: str) -> str:
-        """The kind of the stage a row names (a stage to be created is open); ValidationError when unknown."""
+    def kind_of(self, pipeline: PipelineInfo | None, name: str) -> str | None:
+        """The kind of the stage a row names, or None when neither the pipeline nor the known names have it.
+
+        `pipeline` None is one to be created with the default stages.
+        """
         key = name_key(name)
         stage = pipeline.named(key) if pipeline is not None else None
         if stage is not None:
             return stage.kind
-        if key in CLOSED_STAGE_WORDS:
-            return CLOSED_STAGE_WORDS[key]
-        if pipeline is not None and not self.create_missing:
-            self.unknown[f"stage {name!r}"] += 1
-            raise ValidationError(
-                f"the pipeline {pipeline.name!r} has no stage called {name!r} (its stages: {pipeline.listing()}); "
-                "map it with --stage-map 'NAME=STAGE' or import with --create-missing"
-            )
-        return OPEN
+        kind = closed_kind(key)
+        if kind is not None:
+            return kind
+        return OPEN if self._foreign(pipeline, key) is not None or pipeline is None else None
+
+    def _foreign(self, pipeline: PipelineInfo | None, key: str) -> str | None:
+        """Our stage name for another CRM's open stage, when the pipeline (or a new one) has that stage."""
+        ours = FOREIGN_STAGES.get(key)
+        if ours is None:
+            return None
+        if pipeline is None or pipeline.named(name_key(ours)) is not None:
+            return ours
+        return None
+
+    def refuse_stage(self, pipeline: PipelineInfo, name: str) -> None:
+        """Refuse a stage name the pipeline lacks (unless missing stages are created), saying what to do."""
+        if self.create_missing:
+            return
+        self.unknown[f"stage {name!r}"] += 1
+        raise ValidationError(
+            f"the pipeline {pipeline.name!r} has no stage called {name!r} (its stages: {pipeline.listing()}); "
+            "map it with --stage-map 'NAME=STAGE' or import with --create-missing"
+        )
 
     def stage(self, pipeline: PipelineInfo, name: str) -> StageInfo:
-        """The named stage of the pipeline; a closed-stage word gives its Won or Lost stage; else created."""
+        """The named stage of the pipeline; a closed-stage word gives its Won or Lost stage, another CRM's
+        open stage the one of ours it corresponds to; else it is created (or refused)."""
         key = name_key(name)
         found = pipeline.named(key)
         if found is not None:
             return found
-        if key in CLOSED_STAGE_WORDS:
-            return pipeline.of_kind(CLOSED_STAGE_WORDS[key])
-        self.stage_kind(pipeline, name)  # refuses it unless missing stages are created
+        kind = closed_kind(key)
+        if kind is not None:
+            return pipeline.of_kind(kind)
+        ours = self._foreign(pipeline, key)
+        if ours is not None:
+            self.read_as[" ".join(name.split())] = ours
+            stage = pipeline.named(name_key(ours))
+            assert stage is not None
+            return stage
+        self.refuse_stage(pipeline, name)
         return self._create_stage(pipeline, name)
 
     def _create_stage(self, pipeline: PipelineInfo, name: str) -> StageInfo:
@@ -204,6 +287,16 @@ class PipelineBook:
         return (
             f"Rows named what this workspace does not have: {names}. Map stage names with --stage-map "
             "'NAME=STAGE', or import with --create-missing to add them."
+        )
+
+    def read_as_note(self) -> str | None:
+        """One sentence listing the stage names of another CRM that were read as stages of ours."""
+        if not self.read_as:
+            return None
+        pairs = ", ".join(f"{theirs} → {ours}" for theirs, ours in list(self.read_as.items())[:20])
+        return (
+            f"Stage names of another CRM were read as this workspace's stages: {pairs}. To place them "
+            "otherwise, rename them in the file, or on the command line map them with --stage-map 'NAME=STAGE'."
         )
 
     def lost_reason(self, text: str | None) -> tuple[uuid.UUID, str | None]:

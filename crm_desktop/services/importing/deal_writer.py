@@ -27,6 +27,7 @@ from crm_desktop.domain.enums import PointsReason
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services._common import acting_user_id
 from crm_desktop.services.importing.deal_context import LOST, WON, PipelineBook, name_key
+from crm_desktop.services.importing.deal_status import FLAG_DATES, footer_rows, is_flag_word
 from crm_desktop.services.importing.deals import (
     DATE_FIELDS,
     DEAL_FIELDS,
@@ -57,9 +58,24 @@ from crm_desktop.store.bulk import bulk_insert
 RECENT_WIN_DAYS = 30  # won deals closed this recently get the onboarding checklist's tasks
 
 
-def deal_mapping(headers: Sequence[str], plan: DealPlan) -> dict[str, int]:
-    """The plan's mapping, or the one guessed from the header names."""
-    return dict(plan.mapping) if plan.mapping is not None else guess_columns(headers, DEAL_FIELDS)
+def deal_mapping(source: SourceTable, plan: DealPlan) -> dict[str, int]:
+    """The plan's mapping, or the one guessed from the header names (and refined by the cells)."""
+    return dict(plan.mapping) if plan.mapping is not None else guess_deal_columns(source)
+
+
+def guess_deal_columns(source: SourceTable) -> dict[str, int]:
+    """The columns guessed from the header names; a "Closed" or "Won" column holding dates, not yes/no,
+    feeds the date field (close date, won time) when no other column does."""
+    mapping = guess_columns(source.headers, DEAL_FIELDS)
+    for flag, date_key in FLAG_DATES.items():
+        column = mapping.get(flag)
+        if column is None or date_key in mapping:
+            continue
+        cells = [row[column].strip() for row in source.rows[:200] if row[column].strip()]
+        if cells and not any(is_flag_word(cell) for cell in cells):
+            del mapping[flag]
+            mapping[date_key] = column
+    return dict(sorted(mapping.items(), key=lambda item: item[1]))
 
 
 def deal_lookups(
@@ -67,11 +83,14 @@ def deal_lookups(
 ) -> DealLookups:
     """Pipelines, names, currency, time zone, and the date order of this file (a guess is noted in the report)."""
     region = (plan.region or get_setting(session=session, key="default_region")).upper()
-    columns = [mapping[key] for key in DATE_FIELDS if key in mapping]
+    columns = [mapping[key] for key in (*DATE_FIELDS, *FLAG_DATES) if key in mapping]
     reading = file_date_reading(source, columns, date_format=plan.date_format, region=region, report=report)
     base = lookups_for(session, ImportPlan(region=region))
+    book = PipelineBook(session, create_missing=plan.create_missing)
+    if "pipeline" in mapping:
+        book.adopt_single({row[mapping["pipeline"]].strip() for row in source.rows})
     return DealLookups(
-        book=PipelineBook(session, create_missing=plan.create_missing), reading=reading, zone=business_zone(session),
+        book=book, reading=reading, zone=business_zone(session),
         currency=str(get_setting(session=session, key="currency")), now=utcnow(), users=base.users,
         campaigns=base.campaigns, acting_user=acting_user_id(session),
         stage_map={name_key(k): v for k, v in plan.stage_map.items()},
@@ -207,16 +226,21 @@ def import_deals(
 ) -> TableReport:
     """Import deals into the caller's transaction; bad rows are reported and left out, good rows go in."""
     report_progress = progress or (lambda _fraction, _message: None)
-    mapping = deal_mapping(source.headers, plan)
+    mapping = deal_mapping(source, plan)
     check_columns(source, mapping, DEAL_FIELDS)
     rows = rows_of(source, mapping)
     report = TableReport(total=len(rows), what="deal", counts={"open": 0, "won": 0, "lost": 0})
     lookups = deal_lookups(session, source, plan, mapping, report)
     cleaned: list[CleanDeal] = []
+    footer = footer_rows(rows) if len(mapping) > 1 else set()
     for index, row in enumerate(rows):
         if index % CHECK_EVERY == 0:
             check_cancel(should_cancel)
             report_progress(0.6 * index / max(len(rows), 1), f"Checking row {row.number}")
+        if row.number in footer:
+            report.skipped += 1
+            report.warnings.append((row.number, f"{row.get('title')[:60]!r} is a footer line of the report; left out"))
+            continue
         try:
             cleaned.append(clean_deal(row, lookups))
         except SkipRow as skip:
@@ -237,9 +261,9 @@ def import_deals(
     check_cancel(should_cancel)
     for key, n in lookups.book.created.items():
         report.count(key, n)
-    note = lookups.book.unknown_note()
-    if note:
-        report.notes.append(note)
+    book = lookups.book
+    notes = (book.adopted_note(), book.read_as_note(), book.unknown_note(), lookups.owners_note())
+    report.notes.extend(note for note in notes if note)
     report.in_file_order()
     report_progress(1.0, "Import finished")
     return report

@@ -1,15 +1,19 @@
 """Deals from a CSV file (DESIGN §7, issue 4): the fields a column can feed and how one row becomes a deal.
 
-Headers are recognised in plain words and as Pipedrive ("Deal - Title", "Deal - Won time") and HubSpot
-("Deal Name", "Amount", "Deal Stage", "Close Date", "Create Date") export them. A row's status is the
-status column (open, won, lost and the usual synonyms such as "Closed Won"), else the kind of its stage,
-else a won or lost time in the row. For an open deal a close date is its expected close (HubSpot writes
-both in one column). Writing the rows is `deal_writer.py`.
+Headers are recognised in plain words and as Pipedrive ("Deal - Title", "Deal - Won time"), HubSpot
+("Deal Name", "Amount", "Deal Stage", "Close Date", "Create Date"), Salesforce ("Opportunity Name", "Won",
+"Closed"), Zoho ("Created Time", "Reason For Loss") and Odoo ("Expected Revenue", "Created on", "Active")
+export them. A row's status is the status column (open, won, lost and the usual synonyms such as "Closed
+Won"), else yes/no columns such as Salesforce's Won and Closed, else the kind of its stage, else a won or
+lost time, else an archived deal (Odoo's Active = False) or one with a lost reason and a close date is lost.
+For an open deal a close date is its expected close (HubSpot writes both in one column). A report's footer
+(a line holding only "Grand Totals (12 records)" or a copyright) is left out. Writing is `deal_writer.py`.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
@@ -20,6 +24,7 @@ from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services import _validate as v
 from crm_desktop.services.importing.cleaning import scrub
 from crm_desktop.services.importing.deal_context import LOST, OPEN, WON, PipelineBook, name_key
+from crm_desktop.services.importing.deal_status import DELETED, implied_status, read_flags, status_of
 from crm_desktop.services.importing.emails import clean_email
 from crm_desktop.services.importing.table_import import TableField, TableRow
 from crm_desktop.services.importing.values import (
@@ -32,8 +37,9 @@ from crm_desktop.services.importing.values import (
 )
 
 DEAL_FIELDS: tuple[TableField, ...] = (
-    TableField("title", "Title", ("deal title", "deal name", "name", "deal", "opportunity", "opportunity name",
-                                  "subject", "titel", "nom", "nombre", "bezeichnung"), required=True),
+    TableField("title", "Title", ("deal title", "deal name", "opportunity name", "opportunity title", "deal",
+                                  "opportunity", "name", "subject", "titel", "nom", "nombre", "bezeichnung"),
+               required=True),
     TableField("organization", "Organization", ("organisation", "organization name", "company", "company name",
                                                 "account", "account name", "associated company",
                                                 "associated company primary", "customer",
@@ -45,42 +51,46 @@ DEAL_FIELDS: tuple[TableField, ...] = (
                                                 "associated contact", "associated contact primary", "customer name",
                                                 "ansprechpartner")),
     TableField("pipeline", "Pipeline", ("sales pipeline", "deal pipeline")),
-    TableField("stage", "Stage", ("deal stage", "sales stage", "phase", "stufe", "etape", "etapa")),
-    TableField("status", "Status", ("deal status", "state", "outcome", "result")),
-    TableField("value", "Value", ("amount", "deal value", "deal amount", "price", "revenue", "total", "wert",
-                                  "betrag", "montant", "importe", "valor", "amount in company currency")),
+    TableField("stage", "Stage", ("deal stage", "sales stage", "opportunity stage", "pipeline stage", "stage name",
+                                  "phase", "stufe", "etape", "etapa")),
+    TableField("status", "Status", ("deal status", "status type", "state", "outcome", "result", "won lost")),
+    TableField("won", "Won (yes/no)", ("is won", "is closed won", "closed won", "won flag", "gewonnen")),
+    TableField("lost", "Lost (yes/no)", ("is lost", "closed lost", "lost flag", "verloren")),
+    TableField("is_closed", "Closed (yes/no)", ("closed", "is deal closed", "deal closed", "closed flag")),
+    TableField("active", "Active (no = lost)", ("is active", "aktiv", "actif", "activo", "attivo")),
+    TableField("value", "Value", ("amount", "deal value", "deal amount", "opportunity amount", "price", "revenue",
+                                  "total", "wert", "betrag", "montant", "importe", "valor",
+                                  "amount in company currency", "expected revenue")),
     TableField("currency", "Currency", ("deal currency", "currency code", "wahrung", "devise", "moneda")),
-    TableField("created", "Created", ("create date", "created at", "created date", "created on", "date created",
-                                      "creation date", "deal created", "add time", "added", "date added",
+    TableField("created", "Created", ("create date", "created at", "created date", "created on", "created time",
+                                      "create time", "creation time", "date created", "creation date",
+                                      "deal created", "deal created on", "add time", "added", "date added",
                                       "opened", "open date", "erstellt", "erstellt am", "date de creation",
-                                      "fecha de creacion")),
-    TableField("closed", "Closed", ("close date", "closed date", "closed on", "deal closed on", "close time",
-                                    "closed at", "date closed", "closing date", "abgeschlossen", "abschlussdatum")),
+                                      "fecha de creacion", "aangemaakt op")),
+    TableField("closed", "Close date", ("close date", "closed date", "closed on", "deal closed on", "close time",
+                                        "closed at", "date closed", "closing date", "actual close date",
+                                        "abgeschlossen", "abgeschlossen am", "abschlussdatum", "date de cloture",
+                                        "fecha de cierre")),
     TableField("won_time", "Won time", ("won date", "won at", "won on", "date won")),
     TableField("lost_time", "Lost time", ("lost date", "lost at", "lost on", "date lost")),
     TableField("expected_close", "Expected close", ("expected close date", "expected closing date",
+                                                    "expected closing", "estimated close date",
                                                     "forecast close date", "target close date", "expected close on",
-                                                    "erwarteter abschluss")),
-    TableField("lost_reason", "Lost reason", ("closed lost reason", "loss reason", "reason lost", "lost because",
-                                              "verlustgrund")),
+                                                    "projected close date", "erwarteter abschluss")),
+    TableField("lost_reason", "Lost reason", ("closed lost reason", "loss reason", "reason for loss", "reason lost",
+                                              "lost because", "reason for losing", "verlustgrund")),
     TableField("source", "Source", ("deal source", "lead source", "original source", "source channel", "channel",
                                     "quelle", "herkunft")),
     TableField("campaign", "Campaign", ("deal campaign", "kampagne", "campagne")),
-    TableField("owner", "Owner", ("deal owner", "user", "assigned to", "sales rep", "salesperson",
-                                  "responsible", "verantwortlich", "besitzer")),
+    TableField("owner", "Owner", ("deal owner", "opportunity owner", "user", "assigned to", "sales rep",
+                                  "salesperson", "sales person", "responsible", "verantwortlich", "besitzer")),
     TableField("probability", "Probability", ("deal probability", "win probability", "wahrscheinlichkeit")),
     TableField("notes", "Notes", ("note", "description", "comments", "comment", "notizen")),
 )  # fmt: skip
 DEAL_FIELD_KEYS = tuple(f.key for f in DEAL_FIELDS)
 DATE_FIELDS = ("created", "closed", "won_time", "lost_time", "expected_close")
+
 DealOnMatch = Literal["skip", "create"]
-DELETED = "deleted"
-_STATUS_WORDS = {
-    "open": OPEN, "active": OPEN, "inprogress": OPEN, "pending": OPEN, "offen": OPEN, "ouvert": OPEN, "abierto": OPEN,
-    "won": WON, "closedwon": WON, "win": WON, "gewonnen": WON, "gagne": WON, "ganado": WON, "success": WON,
-    "lost": LOST, "closedlost": LOST, "verloren": LOST, "perdu": LOST, "perdido": LOST, "lose": LOST,
-    "deleted": DELETED, "geloscht": DELETED, "supprime": DELETED,
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -141,16 +151,14 @@ class DealLookups:
     campaigns: Mapping[str, uuid.UUID]
     acting_user: uuid.UUID | None
     stage_map: Mapping[str, str] = field(default_factory=dict)  # name_key of the file's name → our name
+    unknown_owners: Counter[str] = field(default_factory=Counter)  # owner names no team member has → rows
 
-
-def status_of(text: str) -> str | None:
-    """open / won / lost / deleted from the words exports use; None for blank; ValidationError when unknown."""
-    if not text.strip():
-        return None
-    found = _STATUS_WORDS.get(name_key(text))
-    if found is None:
-        raise ValidationError(f"status {text.strip()[:40]!r} is not open, won or lost")
-    return found
+    def owners_note(self) -> str | None:
+        """One sentence naming the owners the team lacks (rather than a warning on every row)."""
+        if not self.unknown_owners:
+            return None
+        names = ", ".join(f"{name!r} ({n:,} row{'s' * (n != 1)})" for name, n in self.unknown_owners.most_common(8))
+        return f"No team member is called {names}; those deals have no owner."
 
 
 def clean_deal(row: TableRow, lookups: DealLookups) -> CleanDeal:
@@ -161,6 +169,7 @@ def clean_deal(row: TableRow, lookups: DealLookups) -> CleanDeal:
     if status == DELETED:
         raise SkipRow(f"{title!r} is marked deleted in the exported file; left out")
     moments = {key: _moment(row, key, lookups) for key in DATE_FIELDS}
+    flags = read_flags(row, moments, order=lookups.reading.order, zone=lookups.zone)
     value_cents, currency = _money(row, lookups, warnings)
     pipeline_name = scrub(row.get("pipeline")) or None
     pipeline = lookups.book.find(pipeline_name) if pipeline_name else lookups.book.default
@@ -168,19 +177,23 @@ def clean_deal(row: TableRow, lookups: DealLookups) -> CleanDeal:
         lookups.book.check_pipeline(pipeline_name)
     stage_name = scrub(row.get("stage"))
     stage_name = lookups.stage_map.get(name_key(stage_name), stage_name) if stage_name else ""
-    stage_kind = lookups.book.stage_kind(pipeline, stage_name) if stage_name else None
-    if status is None:
-        if stage_kind in (WON, LOST):
-            status = stage_kind
-        else:
-            status = WON if moments["won_time"] else LOST if moments["lost_time"] else OPEN
+    stage_kind = lookups.book.kind_of(pipeline, stage_name) if stage_name else None
+    status = status or implied_status(row, flags, stage_kind, moments)
     if stage_kind in (WON, LOST) and stage_kind != status:
         raise ValidationError(f"the status is {status} but the stage {stage_name!r} is the {stage_kind} stage")
-    created, closed, expected = _dates(status, moments, lookups, warnings)
     pipe = lookups.book.pipeline(pipeline_name)
     if not pipe.open_stages:
         raise ValidationError(f"the pipeline {pipe.name!r} has no open stage; add one in the pipeline settings")
-    open_stage = lookups.book.stage(pipe, stage_name) if stage_kind == OPEN else pipe.open_stages[0]
+    placed = stage_kind == OPEN  # the row names the open stage the deal reached
+    if stage_name and stage_kind is None:
+        if status == WON and not lookups.book.create_missing:
+            warnings.append(f"the stage {stage_name!r} is not in the pipeline {pipe.name!r}; a won deal counts "
+                            "for every stage anyway")  # fmt: skip
+        else:
+            lookups.book.refuse_stage(pipe, stage_name)  # raises unless missing stages are created
+            placed = True
+    created, closed, expected = _dates(status, moments, lookups, warnings)
+    open_stage = lookups.book.stage(pipe, stage_name) if placed else pipe.open_stages[0]
     stage = open_stage if status == OPEN else pipe.of_kind(status)
     deal = CleanDeal(
         row.number, title, pipe.id, open_stage.id, stage.id, status, created, closed, value_cents, currency,
@@ -281,7 +294,7 @@ def _people_fields(deal: CleanDeal, row: TableRow, lookups: DealLookups) -> None
     if owner:
         deal.owner_id = lookups.users.get(owner.casefold())
         if deal.owner_id is None:
-            deal.warnings.append(f"there is no team member called {owner[:60]!r}; the deal has no owner")
+            lookups.unknown_owners[owner[:60]] += 1
     else:
         deal.owner_id = lookups.acting_user
     campaign = scrub(row.get("campaign"))

@@ -25,7 +25,18 @@ from crm_desktop.store import Database
 
 IGNORE = "ignore"
 _FORMULA_GUARD = ("'=", "'+", "'-", "'@")  # the apostrophe spreadsheet exports put before formulas
-_PREFIXES = ("deal", "deals", "organization", "organisation", "company", "person", "contact", "order", "purchase")
+_PREFIXES = (
+    "deal",
+    "deals",
+    "opportunity",
+    "organization",
+    "organisation",
+    "company",
+    "person",
+    "contact",
+    "order",
+    "purchase",
+)
 Progress = Callable[[float, str], None]
 Mapping_ = dict[str, int]
 
@@ -46,6 +57,7 @@ class TableRow:
 
     number: int
     values: dict[str, str]
+    filled: int = 0  # cells of the whole row that hold something, mapped or not (a footer line fills one)
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
@@ -86,11 +98,12 @@ def _phrase(text: str) -> str:
     return normalize(text).replace(" ", "")
 
 
-def _lookup(fields: Sequence[TableField]) -> dict[str, str]:
-    table: dict[str, str] = {}
+def _lookup(fields: Sequence[TableField]) -> dict[str, tuple[str, int]]:
+    """Header phrase → (field, rank): the field's own name ranks 0, its label 1, then its synonyms in order."""
+    table: dict[str, tuple[str, int]] = {}
     for spec in fields:
-        for phrase in (spec.key.replace("_", " "), spec.label, *spec.synonyms):
-            table.setdefault(_phrase(phrase), spec.key)
+        for rank, phrase in enumerate((spec.key.replace("_", " "), spec.label, *spec.synonyms)):
+            table.setdefault(_phrase(phrase), (spec.key, rank))
     return table
 
 
@@ -104,25 +117,32 @@ def _candidates(header: str) -> list[str]:
 
 
 def guess_columns(headers: Sequence[str], fields: Sequence[TableField]) -> Mapping_:
-    """Field → column from the header names: exact synonyms first (for every column), then close spellings."""
+    """Field → column from the header names: exact synonyms first (for every column), then close spellings.
+
+    When several columns name the same field, the closer name wins ("Amount" over "Expected Revenue",
+    "Deal Name" over "Name"), then the column further left.
+    """
     lookup = _lookup(fields)
     mapping: Mapping_ = {}
     taken: set[int] = set()
+    hits: list[tuple[int, int, str]] = []  # (rank, column, field)
     for column, header in enumerate(headers):
-        for candidate in _candidates(header):
-            key = lookup.get(candidate)
-            if key and key not in mapping:
-                mapping[key] = column
-                taken.add(column)
-                break
+        found = next((lookup[c] for c in _candidates(header) if c in lookup), None)
+        if found is not None:
+            hits.append((found[1], column, found[0]))
+    for _rank, column, key in sorted(hits):
+        if key not in mapping and column not in taken:
+            mapping[key] = column
+            taken.add(column)
+    taken.update(column for _rank, column, _key in hits)  # a column named for a field taken elsewhere stays out
     choices = list(lookup)
     for column, header in enumerate(headers):
         if column in taken:
             continue
         for candidate in _candidates(header):
             best = process.extractOne(candidate, choices, scorer=fuzz.ratio, score_cutoff=88) if candidate else None
-            if best is not None and lookup[best[0]] not in mapping:
-                mapping[lookup[best[0]]] = column
+            if best is not None and lookup[best[0]][0] not in mapping:
+                mapping[lookup[best[0]][0]] = column
                 break
     return dict(sorted(mapping.items(), key=lambda item: item[1]))
 
@@ -183,7 +203,7 @@ def rows_of(table: SourceTable, mapping: Mapping[str, int]) -> list[TableRow]:
             cell = (cell[1:] if cell.startswith(_FORMULA_GUARD) else cell).strip()
             if cell:
                 values[key] = cell
-        rows.append(TableRow(number, values))
+        rows.append(TableRow(number, values, sum(1 for cell in cells if cell.strip())))
     return rows
 
 
