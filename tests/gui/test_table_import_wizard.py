@@ -267,3 +267,14 @@ def test_command_line_hints_are_put_in_the_wizards_words() -> None:
     assert "“Month first” under Dates" in gui_words("If that is wrong, import again with --date-format mdy.")
     with pytest.raises(ValueError, match="not a table import"):
         open_table_import_wizard(None, None, None, kind="invoices")  # type: ignore[arg-type]
+
+
+def test_the_wizard_guesses_deal_columns_as_the_command_line_does(qtbot: Any, db: Any, runner: TaskRunner,
+                                                                  tmp_path: Path) -> None:  # fmt: skip
+    """A hand-made "Closed" column of dates is the close date, not a yes/no flag, in the wizard too."""
+    path = write_csv(tmp_path / "sheet.csv", ["Title", "Status", "Value", "Created", "Closed"],
+                     [["Fair sheet deal", "Won", "900", "2025-01-10", "2025-02-01"]])  # fmt: skip
+    wizard = _open(qtbot, db, runner, path)
+    _next(qtbot, wizard)
+    assert wizard.mapping_page.mapping() == deal_writer.guess_deal_columns(wizard.source)
+    assert wizard.mapping_page.mapping()["closed"] == 4 and "is_closed" not in wizard.mapping_page.mapping()

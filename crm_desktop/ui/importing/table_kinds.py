@@ -15,7 +15,8 @@ from typing import Any
 from crm_desktop.services.errors import ValidationError
 from crm_desktop.services.importing import deal_writer, organizations_csv, purchases_csv
 from crm_desktop.services.importing.deals import DATE_FIELDS, DEAL_FIELDS, DealPlan
-from crm_desktop.services.importing.table_import import TableField, TableReport
+from crm_desktop.services.importing.table_import import TableField, TableReport, guess_columns
+from crm_desktop.services.importing.tables import SourceTable
 from crm_desktop.services.importing.values import DateOrder
 
 CREATE_MISSING = "Create missing pipelines and stages"
@@ -73,6 +74,11 @@ class TableKind:
     date_fields: tuple[str, ...] = ()
     create_missing: bool = False
     award_points: bool = False
+    guess: Callable[[SourceTable], dict[str, int]] | None = None  # reads the cells too; else the header names
+
+    def guess_columns(self, source: SourceTable) -> dict[str, int]:
+        """Field → column, as the command line guesses it for the same file."""
+        return self.guess(source) if self.guess is not None else guess_columns(source.headers, self.fields)
 
     def missing(self, mapping: Mapping[str, int]) -> str | None:
         """What must still be mapped before the file can be checked, as a sentence; None when nothing."""
@@ -135,7 +141,7 @@ KINDS: dict[str, TableKind] = {
         "with a title, stage, value and dates on each row.",
         after_note=_UNDO + "The deals are on the Pipeline tab; ones you do not want can be deleted there (they go "
         "to the Trash). Won deals also recorded a purchase for their customer.",
-        date_fields=DATE_FIELDS, create_missing=True, award_points=True,
+        date_fields=DATE_FIELDS, create_missing=True, award_points=True, guess=deal_writer.guess_deal_columns,
     ),
     "organizations": TableKind(
         key="organizations", title="Import organizations", plural="organizations",

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWiza
 
 from crm_desktop.services.importing import ColumnMapping
 from crm_desktop.services.importing.formats import day_first_for
-from crm_desktop.services.importing.table_import import guess_columns
 from crm_desktop.services.importing.tables import SourceTable
 from crm_desktop.ui.importing.mapping_table import MappingTable
 from crm_desktop.ui.importing.table_kinds import TableKind
@@ -69,7 +68,7 @@ class TableMappingPage(QWizardPage):
         source = self._wizard.source
         if source is None:
             return
-        guessed = guess_columns(source.headers, self.kind.fields)
+        guessed = self.kind.guess_columns(source)
         self.detected.setText(
             f"{len(guessed):,} of {len(source.headers):,} column{'s' * (len(source.headers) != 1)} recognised"
         )
