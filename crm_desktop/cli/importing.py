@@ -198,7 +198,7 @@ def _import_table(args: argparse.Namespace) -> int:
         mapping = t.guess_columns(source.headers, fields)
     if args.maps:
         mapping = t.override_columns(source.headers, mapping, args.maps, fields)
-    print(f"{source.name}: {len(source.rows):,} rows, {source.encoding}, {_delimiter(source.delimiter)}; "
+    print(f"{source.name}: {_count(len(source.rows), 'row')}, {source.encoding}, {_delimiter(source.delimiter)}; "
           f"columns: {t.describe_columns(source.headers, mapping) or 'none recognised'}")  # fmt: skip
     t.check_columns(source, mapping, fields)
     plan: Any
@@ -233,12 +233,12 @@ def _import_contacts(args: argparse.Namespace) -> int:
         preset, suggested = suggest_mapping(source.headers, args.preset)
         mapping = override_mapping(source.headers, suggested, args.maps) if args.maps else suggested
         layout = f"{preset.label} columns" if preset and not args.maps else "columns"
-        print(f"{source.name}: {len(source.rows):,} rows, {source.encoding}, {_delimiter(source.delimiter)}; "
+        print(f"{source.name}: {_count(len(source.rows), 'row')}, {source.encoding}, {_delimiter(source.delimiter)}; "
               f"{layout}: {describe_mapping(source.headers, mapping) or 'none recognised'}")  # fmt: skip
     elif args.preset or args.maps:
         raise ValidationError("--preset and --map apply to CSV files; a vCard names its own fields")
     else:
-        print(f"{source.name}: {len(source.records):,} vCards, {source.encoding}")
+        print(f"{source.name}: {_count(len(source.records), 'vCard')}, {source.encoding}")
     plan = ImportPlan(mapping=mapping, on_match=args.on_match, region=args.region, match_by=args.match_by)
     db = _open(args)
     try:
@@ -293,3 +293,8 @@ def _import_workspace(args: argparse.Namespace) -> int:
     written = ", ".join(f"{name.replace('_', ' ')}: {n:,}" for name, n in counts.items() if n) or "nothing new"
     print(f"Imported {path.name} into {db.location}: {written}")
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    """ "1 row", "2,400 rows"."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
