@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 
 from crm_desktop.domain import Contact, Deal, DealStageChange, Organization, Purchase, Stage
 from crm_desktop.services.importing import deal_writer
-from crm_desktop.ui.importing.table_kinds import CREATE_MISSING, gui_words
+from crm_desktop.ui.importing.table_kinds import CREATE_MISSING, MATCH_STAGES, gui_words
 from crm_desktop.ui.importing.table_wizard import TableImportWizard, open_table_import_wizard
 from crm_desktop.ui.workers import TaskRunner
 
@@ -168,6 +168,45 @@ def test_a_bad_row_is_reported_while_the_good_rows_arrive(
     assert rows[0] == ["Row", "Outcome", "Reason"] and rows[1][:2] == ["3", "Not imported"]
 
 
+def test_stage_names_the_workspace_lacks_are_matched_in_the_wizard(
+    qtbot: Any, db: Any, runner: TaskRunner, tmp_path: Path
+) -> None:
+    """“Demo booked” is not a stage here: the dry run refuses its row until it is matched to Proposal."""
+    closed_won = ["Fair closed", "Fair Zeta", "zed@fairzeta.example", "Closed Won", "", "700", "01/03/2025",
+                  "15/03/2025", "", ""]  # fmt: skip
+    second_demo = ["Fair tasting 2", *UNKNOWN_STAGE[1:]]
+    path = write_csv(tmp_path / "deals.csv", HEADER, [DEALS[0], UNKNOWN_STAGE, second_demo, closed_won])
+    wizard = _open(qtbot, db, runner, path)
+    _next(qtbot, wizard)
+    page, options = wizard.mapping_page, wizard.mapping_page.options
+    assert [(s.name, s.rows, s.reading) for s in page.stages] == [
+        ("Proposal", 1, "Proposal"), ("Demo booked", 2, None), ("Closed Won", 1, "Won"),
+    ]  # fmt: skip
+    assert options.stage_summary.text() == "3 stage names; 1 not known here: “Demo booked”."
+    assert [n for n, _ in _checked(qtbot, wizard).failed] == [3, 4]
+
+    wizard.back()
+    dialog = page.open_stage_match()  # a child of the page, deleted when it closes
+    assert dialog.combos[1].currentText() == "Not known: choose a stage"
+    assert dialog.combos[2].currentText() == "Won (recognised)"
+    dialog.combos[1].setCurrentIndex(dialog.combos[1].findData("Proposal"))
+    assert dialog.unknown() == [] and dialog.summary.text() == "Every stage name is matched."
+    dialog.accept()
+    assert options.stage_map == {"Demo booked": "Proposal"}
+    assert options.stage_summary.text() == "3 stage names, all matched (1 by hand)."
+    assert _checked(qtbot, wizard).failed == []
+    _next(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.import_page.report is not None, timeout=10_000)
+    with db.read_session() as session:
+        placed = session.exec(
+            select(Deal.title, Stage.name)
+            .join(Stage, col(Stage.id) == Deal.stage_id)
+            .where(col(Deal.title).startswith("Fair tasting"))
+            .order_by(Deal.title)
+        ).all()
+    assert placed == [("Fair tasting", "Proposal"), ("Fair tasting 2", "Proposal")]
+
+
 def test_the_mapping_needs_a_title_and_a_field_fills_one_column(
     qtbot: Any, db: Any, runner: TaskRunner, tmp_path: Path
 ) -> None:
@@ -263,7 +302,10 @@ def test_organizations_and_purchases_use_the_same_wizard(
 def test_command_line_hints_are_put_in_the_wizards_words() -> None:
     note = ("Rows named what this workspace does not have: stage 'Demo' (2 rows). Map stage names with --stage-map "
             "'NAME=STAGE', or import with --create-missing to add them.")  # fmt: skip
-    assert gui_words(note).endswith(f"Tick “{CREATE_MISSING}” to add them, or rename them in the file.")
+    assert gui_words(note).endswith(f"Match stage names with “{MATCH_STAGES}”, or tick “{CREATE_MISSING}” to add them.")
+    read_as = ("To place them otherwise, rename them in the file, or on the command line map them with --stage-map "
+               "'NAME=STAGE'.")  # fmt: skip
+    assert gui_words(read_as) == f"To place them otherwise, choose other stages with “{MATCH_STAGES}”."
     assert "“Month first” under Dates" in gui_words("If that is wrong, import again with --date-format mdy.")
     with pytest.raises(ValueError, match="not a table import"):
         open_table_import_wizard(None, None, None, kind="invoices")  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crm_desktop.services.errors import ValidationError
@@ -20,14 +20,17 @@ from crm_desktop.services.importing.tables import SourceTable
 from crm_desktop.services.importing.values import DateOrder
 
 CREATE_MISSING = "Create missing pipelines and stages"
+MATCH_STAGES = "Match stage names…"
 DAY_FIRST, MONTH_FIRST = "Day first", "Month first"
 _GUI_WORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"Map stage names with --stage-map '?NAME=STAGE'?,? or import with --create-missing to add them",
-         f"Tick “{CREATE_MISSING}” to add them, or rename them in the file"),
+         f"Match stage names with “{MATCH_STAGES}”, or tick “{CREATE_MISSING}” to add them"),
         (r"map it with --stage-map '?NAME=STAGE'? or import with --create-missing",
-         f"tick “{CREATE_MISSING}” to add it, or rename it in the file"),
+         f"match it with “{MATCH_STAGES}”, or tick “{CREATE_MISSING}” to add it"),
+        (r"rename them in the file, or on the command line map them with --stage-map '?NAME=STAGE'?",
+         f"choose other stages with “{MATCH_STAGES}”"),
         (r"import with --create-missing", f"tick “{CREATE_MISSING}”"),
         (r"leave the pipeline column out \(--map ignore=COLUMN\)", "set the pipeline column to “Don't import”"),
         (r"import again with --date-format dmy", f"choose “{DAY_FIRST}” under Dates and check again"),
@@ -54,6 +57,7 @@ class TableChoices:
     date_format: DateOrder | None = None
     create_missing: bool = False
     award_points: bool = False
+    stage_map: Mapping[str, str] = field(default_factory=dict)  # the file's stage name → ours (deals)
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ def _deal_plan(mapping: dict[str, int], choices: TableChoices) -> DealPlan:
     return DealPlan(
         mapping=mapping, date_format=choices.date_format, create_missing=choices.create_missing,
         on_match="create" if choices.on_match == "create" else "skip", award_points=choices.award_points,
+        stage_map=dict(choices.stage_map),
     )  # fmt: skip
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWizardPage
 
 from crm_desktop.services.importing import ColumnMapping
 from crm_desktop.services.importing.formats import day_first_for
+from crm_desktop.services.importing.stage_names import FileStage, file_stages, stage_names
 from crm_desktop.services.importing.tables import SourceTable
 from crm_desktop.ui.importing.mapping_table import MappingTable
+from crm_desktop.ui.importing.stage_match_dialog import StageMatchDialog
 from crm_desktop.ui.importing.table_kinds import TableKind
-from crm_desktop.ui.importing.table_options import TableOptions, detected_order_text
+from crm_desktop.ui.importing.table_options import TableOptions, detected_order_text, stage_summary_text
 from crm_desktop.ui.style import make_muted
 
 if TYPE_CHECKING:
@@ -48,15 +51,19 @@ class TableMappingPage(QWizardPage):
         layout.addWidget(self.columns, 1)
         layout.addWidget(self.summary)
         layout.addWidget(self.options)
+        self.stages: list[FileStage] = []  # the file's stage names and how they are read (deals)
+        self._stages_for: tuple[int | None, int | None] | None = None
         self.hide_empty.toggled.connect(self.columns.set_hide_empty)
         self.columns.mapping_changed.connect(self._on_mapping_changed)
+        self.options.match_stages.clicked.connect(self.open_stage_match)
 
     # --- QWizardPage -------------------------------------------------------------------------------------
     def initializePage(self) -> None:
         source = self._wizard.source
         if source is None or source is self._shown:
             return  # coming back from the dry run keeps the user's choices
-        self._shown, self._detected_for = source, None
+        self._shown, self._detected_for, self._stages_for = source, None, None
+        self.options.stage_map = {}
         self.guess()
 
     def isComplete(self) -> bool:
@@ -82,6 +89,16 @@ class TableMappingPage(QWizardPage):
         """The kind's plan (DealPlan, OrganizationPlan, PurchasePlan) for what is chosen on this page."""
         return self.kind.make_plan(self.mapping(), self.options.choices())
 
+    def open_stage_match(self) -> StageMatchDialog:
+        """Match stage names…: the dialog (window-modal, opened with open()); OK keeps what was chosen."""
+        with self._wizard.db.read_session() as session:
+            choices = stage_names(session=session)
+        dialog = StageMatchDialog(self.stages, choices, self.options.stage_map, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._set_stage_map(dialog.chosen()))
+        dialog.open()
+        return dialog
+
     # --- private -----------------------------------------------------------------------------------------
     def _on_mapping_changed(self) -> None:
         source = self._wizard.source
@@ -99,6 +116,7 @@ class TableMappingPage(QWizardPage):
                 text += f" {empty:,} empty column{' is' if empty == 1 else 's are'} hidden."
         self.summary.setText(text)
         self._show_detected_order(source, mapping)
+        self._show_stages(source, mapping)
         self.completeChanged.emit()
 
     def _show_detected_order(self, source: SourceTable, mapping: dict[str, int]) -> None:
@@ -111,3 +129,20 @@ class TableMappingPage(QWizardPage):
         self._detected_for = columns
         day_first = day_first_for(self.region)
         self.options.detected.setText(detected_order_text(source, columns, self.region, day_first=day_first))
+
+    def _show_stages(self, source: SourceTable, mapping: dict[str, int]) -> None:
+        """The file's stage names and how they are read (again only when the stage or pipeline column changes)."""
+        if not self.kind.create_missing:
+            return
+        columns = (mapping.get("stage"), mapping.get("pipeline"))
+        if columns == self._stages_for:
+            return
+        self._stages_for = columns
+        with self._wizard.db.read_session() as session:
+            self.stages = file_stages(session=session, source=source, mapping=mapping)
+        self.options.match_stages.setEnabled(bool(self.stages))
+        self._set_stage_map({k: v for k, v in self.options.stage_map.items() if any(s.name == k for s in self.stages)})
+
+    def _set_stage_map(self, stage_map: dict[str, str]) -> None:
+        self.options.stage_map = stage_map
+        self.options.stage_summary.setText(stage_summary_text(self.stages, stage_map))

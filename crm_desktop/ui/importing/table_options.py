@@ -1,8 +1,8 @@
-"""The options of a deal, organization or purchase import: date order, missing stages, duplicates, points."""
+"""The options of a deal, organization or purchase import: date order, stages, duplicates, points."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -12,16 +12,19 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from crm_desktop.services.importing.stage_names import FileStage
 from crm_desktop.services.importing.tables import SourceTable
 from crm_desktop.services.importing.values import DateOrder, detect_date_order
 from crm_desktop.ui.importing.table_kinds import (
     CREATE_MISSING,
     DAY_FIRST,
+    MATCH_STAGES,
     MONTH_FIRST,
     TableChoices,
     TableKind,
@@ -52,7 +55,8 @@ def detected_order_text(source: SourceTable, columns: Sequence[int], region: str
 
 
 class TableOptions(QGroupBox):
-    """Public widgets (`date_order`, `detected`, `create_missing`, `on_match`, `award_points`) for tests."""
+    """Public widgets (`date_order`, `detected`, `create_missing`, `match_stages`, `stage_summary`, `on_match`,
+    `award_points`) for tests; `stage_map` holds the stage names matched by hand."""
 
     def __init__(self, kind: TableKind, parent: QWidget | None = None) -> None:
         super().__init__("Options", parent)
@@ -76,10 +80,20 @@ class TableOptions(QGroupBox):
             "Pipelines and stages the file names but this workspace lacks are added; without this, such rows are "
             "not imported."
         )
+        self.stage_map: dict[str, str] = {}  # the file's stage name → ours, as matched in the stage dialog
+        self.stage_summary = make_muted(QLabel(self))
+        self.stage_summary.setWordWrap(True)
+        self.match_stages = QPushButton(MATCH_STAGES, self)
+        self.match_stages.setToolTip("Choose which stage of this workspace each stage name of the file goes to")
         if kind.create_missing:
             form.addRow("Pipelines:", self.create_missing)
+            stages = QHBoxLayout()
+            stages.addWidget(self.match_stages)
+            stages.addWidget(self.stage_summary, 1)
+            form.addRow("Stages:", stages)
         else:
-            self.create_missing.hide()
+            for widget in (self.create_missing, self.match_stages, self.stage_summary):
+                widget.hide()
         self.on_match_group = QButtonGroup(self)
         self.on_match: dict[str, QRadioButton] = {}
         choices = QHBoxLayout()
@@ -116,4 +130,18 @@ class TableOptions(QGroupBox):
             date_format=self.chosen_date_format() if self.kind.date_fields else None,
             create_missing=self.kind.create_missing and self.create_missing.isChecked(),
             award_points=self.kind.award_points and self.award_points.isChecked(),
+            stage_map=dict(self.stage_map) if self.kind.create_missing else {},
         )
+
+
+def stage_summary_text(stages: Sequence[FileStage], stage_map: Mapping[str, str]) -> str:
+    """One sentence on the file's stage names: how many are known, and which are not matched yet."""
+    if not stages:
+        return "No stage column: open deals go to the pipeline's first stage."
+    left = [s for s in stages if not s.reading and s.name not in stage_map]
+    names = f"{len(stages):,} stage name{'s' * (len(stages) != 1)}"
+    if not left:
+        by_hand = sum(1 for s in stages if s.name in stage_map)
+        return f"{names}, all matched" + (f" ({by_hand:,} by hand)." if by_hand else ".")
+    shown = ", ".join(f"“{s.name}”" for s in left[:3]) + (" …" if len(left) > 3 else "")
+    return f"{names}; {len(left):,} not known here: {shown}."
