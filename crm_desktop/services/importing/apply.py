@@ -141,7 +141,7 @@ class ImportWriter:
         row.setdefault("lifecycle_stage", "lead")
         row.setdefault("lead_status", "open" if row["lifecycle_stage"] == "lead" else None)
         if row.get("marketing_consent"):
-            row["consent_at"] = self.now
+            row["consent_at"] = row.get("consent_at") or self.now
         self.new_contacts[contact_id] = row
         self._channels(contact_id, record, row)
         if self.matcher:
@@ -161,8 +161,10 @@ class ImportWriter:
         org_id = self._org_id(record.organization)
         if org_id and current.get("organization_id") != org_id:
             changes["organization_id"] = org_id
-        if "marketing_consent" in changes:
-            changes["consent_at"] = self.now if changes["marketing_consent"] else None
+        if "marketing_consent" in changes:  # when the file says when consent was given, that moment
+            changes["consent_at"] = (
+                (record.fields.get("consent_at") or self.now) if changes["marketing_consent"] else None
+            )
         if pending is not None:
             pending.update(changes)
         elif changes:

@@ -105,6 +105,9 @@ def clean_record(record: ContactRecord, lookups: Lookups) -> CleanContact:
     values = {k: v for k, v in record.values.items() if v}
     clean = CleanContact(record.number, {}, is_organization=record.is_organization, warnings=list(record.warnings))
     _names(clean, values)
+    if values.get("is_company") and formats.is_company_flag(values["is_company"]):
+        clean.is_organization = True  # Odoo lists companies and people together: the row is the company itself
+        clean.organization = clean.fields.get("display_name") or clean.organization
     _emails(clean, record.emails)
     if not clean.fields.get("display_name") and not clean.is_organization:
         clean.fields["display_name"] = derive_display_name(clean.fields)
@@ -119,7 +122,7 @@ def clean_record(record: ContactRecord, lookups: Lookups) -> CleanContact:
             clean.fields[key] = _text(values[key], field=key, model=Contact)
     if "source" not in clean.fields and lookups.source:
         clean.fields["source"] = lookups.source
-    notes = "\n\n".join(n for n in record.notes if n)
+    notes = "\n\n".join(formats.plain_text(n) for n in record.notes if n)
     if notes:
         clean.fields["notes"] = notes
     _tags(clean, [*record.tags, *lookups.tags])
@@ -212,6 +215,9 @@ def _phones(clean: CleanContact, phones: list[tuple[str, str | None]], region: s
             text = text[4:]
         if not text:
             continue
+        if formats.spreadsheet_mangled(text):
+            clean.warnings.append(f"phone {text[:20]!r} was shortened by a spreadsheet, its digits are lost; left out")
+            continue
         e164 = _e164(text, region)
         key = e164 or text.casefold()
         if key in seen:
@@ -296,19 +302,25 @@ def _birthday(clean: CleanContact, values: Mapping[str, str], day_first: bool) -
 
 def _crm_fields(clean: CleanContact, values: Mapping[str, str], lookups: Lookups) -> None:
     """The fields only this app's own export (or a careful mapping) carries."""
-    if values.get("lifecycle_stage"):
-        stage = values["lifecycle_stage"].strip().lower()
-        clean.fields["lifecycle_stage"] = v.check_choice(stage, LifecycleStage, field="lifecycle_stage")
-    if values.get("lead_status"):
-        status = values["lead_status"].strip().lower()
-        clean.fields["lead_status"] = v.check_choice(status, LeadStatus, field="lead_status")
-    for key in ("marketing_consent", "do_not_contact"):
+    for key, read, vocabulary in (("lifecycle_stage", formats.lifecycle_stage, LifecycleStage),
+                                  ("lead_status", formats.lead_status, LeadStatus)):  # fmt: skip
         if values.get(key):
-            flag = formats.parse_bool(values[key])
+            found = read(values[key])
+            if found is None:
+                choices = ", ".join(member.value for member in vocabulary)
+                clean.warnings.append(
+                    f"{key.replace('_', ' ')} {values[key][:40]!r} is not one of {choices}; it was left out"
+                )
+            else:
+                clean.fields[key] = found
+    for key, parse in (("marketing_consent", formats.parse_consent), ("do_not_contact", formats.parse_bool)):
+        if values.get(key):
+            flag = parse(values[key])
             if flag is None:
                 clean.warnings.append(f"{key.replace('_', ' ')} {values[key][:20]!r} is not yes or no; left out")
             else:
                 clean.fields[key] = flag
+    _consent_dates(clean, values, lookups.day_first)
     for key, table, what in (("owner", lookups.users, "team member"), ("campaign", lookups.campaigns, "campaign")):
         name = values.get(key, "").strip()
         if name:
@@ -322,6 +334,28 @@ def _crm_fields(clean: CleanContact, values: Mapping[str, str], lookups: Lookups
             clean.contact_id = uuid.UUID(values["id"].strip())
         except ValueError:
             clean.warnings.append(f"{values['id'][:40]!r} is not a CRM Desktop id; it was ignored")
+
+
+def _consent_dates(clean: CleanContact, values: Mapping[str, str], day_first: bool) -> None:
+    """Mailchimp's OPTIN_TIME (consent given then) and Salesforce's "Email Opt Out" (no consent, whatever else)."""
+    if values.get("consent_at") and clean.fields.get("marketing_consent") is not False:
+        try:
+            given = formats.parse_datetime(values["consent_at"], day_first=day_first)
+        except ValueError:
+            clean.warnings.append(f"consent date {values['consent_at'][:30]!r} is not a date; it was left out")
+        else:
+            if given is not None:
+                clean.fields.update(marketing_consent=True, consent_at=given)
+    if values.get("marketing_opt_out"):
+        flag = formats.parse_bool(values["marketing_opt_out"])
+        if flag is None:
+            try:
+                flag = formats.parse_datetime(values["marketing_opt_out"], day_first=day_first) is not None
+            except ValueError:
+                clean.warnings.append(f"opted out {values['marketing_opt_out'][:20]!r} is not yes or no; left out")
+        if flag:
+            clean.fields["marketing_consent"] = False
+            clean.fields.pop("consent_at", None)
 
 
 def _tags(clean: CleanContact, tags: list[str]) -> None:

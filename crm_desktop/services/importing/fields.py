@@ -22,6 +22,7 @@ class ImportField:
     label: str
     multiple: bool = False  # several columns may feed it (emails, phones, web addresses)
     address: bool = False  # part of a postal address (a row keeps the first complete address block)
+    fallback: bool = False  # several columns may feed it; a row keeps the first that holds a value
 
 
 IGNORE = "ignore"
@@ -54,9 +55,12 @@ FIELDS: tuple[ImportField, ...] = (
     ImportField("lifecycle_stage", "Lifecycle stage"),
     ImportField("lead_status", "Lead status"),
     ImportField("marketing_consent", "Marketing consent"),
+    ImportField("consent_at", "Consent given on", fallback=True),  # a date: consent was given then
     ImportField("consent_how", "Consent given how"),
+    ImportField("marketing_opt_out", "Opted out of marketing"),  # yes (or a date): no marketing consent
     ImportField("do_not_contact", "Do not contact"),
     ImportField("external_ref", "External reference"),
+    ImportField("is_company", "Row is an organization"),  # Odoo's "Is a Company": the row becomes an organization
     ImportField("id", "CRM Desktop id"),
 )
 FIELD_BY_KEY: dict[str, ImportField] = {f.key: f for f in FIELDS}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from crm_desktop.domain.errors import ValidationError
 from crm_desktop.services.contact_csv import CONTACT_CSV_COLUMNS
 from crm_desktop.services.importing.fields import FIELD_BY_KEY, IGNORE, ColumnMapping, field_keys
-from crm_desktop.services.importing.guess import SYNONYMS, guess_field, guess_mapping, normalize
+from crm_desktop.services.importing.guess import guess_field, guess_mapping
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ THUNDERBIRD = Preset(
     ),
 )  # fmt: skip
 
-_OWN_FIELDS = {"created_at": IGNORE, "updated_at": IGNORE, "consent_at": IGNORE}
+_OWN_FIELDS = {"created_at": IGNORE, "updated_at": IGNORE}
 CRM = Preset(
     "crm", "CRM Desktop",
     frozenset({"display_name", "given_name", "family_name"}),
@@ -210,30 +210,33 @@ def suggest_mapping(headers: list[str], preset: str | None = None) -> tuple[Pres
 
 
 def with_guesses(preset: Preset, headers: list[str], mapping: list[ColumnMapping]) -> list[ColumnMapping]:
-    """The preset's mapping plus the columns it does not know whose header is plainly a field's name ("Email"
-    in a file that otherwise looks like Outlook's), so a near-miss header loses no column.
+    """The preset's mapping plus the columns it does not know whose header plainly names a field ("Email" or
+    "Work Street" in a file that otherwise looks like Outlook's), so a near-miss header loses no column.
 
-    Only exact names count (an export's "E-mail Display Name" or "Phone 1 - Label" is no e-mail or phone); a
-    single field the preset already fills stays as it is, and a display name is not taken from a column such
-    as "File As" when the preset maps the name's parts.
+    Only plain readings count, no near spellings; columns about a channel ("E-mail Display Name", "Phone 1 -
+    Label") stay out; a single field (or address part of a block) the preset already fills stays as it is, and a
+    display name is not taken from a column such as "File As" when the preset maps the name's parts.
     """
     known = preset.known_columns(headers)
-    filled = {m.field for m in mapping if not FIELD_BY_KEY[m.field].multiple}
-    if filled & {"given_name", "family_name"}:
-        filled.add("display_name")
+    filled = {(m.field, m.group if FIELD_BY_KEY[m.field].address else "") for m in mapping}
+    if {"given_name", "family_name"} & {m.field for m in mapping}:
+        filled.add(("display_name", ""))
     extra: list[ColumnMapping] = []
     for column, header in enumerate(headers):
-        key = _EXACT_NAMES.get(normalize(header))
-        if column in known or key is None or (key in filled and not FIELD_BY_KEY[key].multiple):
+        guess = None if column in known else guess_field(header, fuzzy=False)
+        if guess is None:
             continue
-        filled.add(key)
-        guess = guess_field(header)  # its label: "Mobile" is a phone labelled mobile
-        label = guess[1] if guess is not None and guess[0] == key and FIELD_BY_KEY[key].multiple else None
-        extra.append(ColumnMapping(column, key, label))
+        key, label = guess
+        spec = FIELD_BY_KEY[key]
+        group = label if spec.address and label in _GROUP_LABELS else ""
+        if (key, group) in filled and not (spec.multiple or spec.fallback):
+            continue
+        filled.add((key, group))
+        extra.append(ColumnMapping(column, key, label if spec.multiple else None, None, group))
     return mapping + extra
 
 
-_EXACT_NAMES = {phrase: key for key, phrases in SYNONYMS.items() for phrase in phrases}
+_GROUP_LABELS = frozenset({"work", "home", "other"})
 
 
 def override_mapping(

@@ -58,7 +58,7 @@ def read_table(path: str | Path) -> SourceTable:
     text, encoding = decode_file(file)
     delimiter = sniff_delimiter(text)
     records = _parse(text, delimiter, file)
-    header_index = next((i for i, r in enumerate(records) if any(cell.strip() for cell in r)), None)
+    header_index = _header_index(records)
     if header_index is None:
         raise ValidationError(f"{file.name} holds no rows: it is empty or only blank lines", field="file")
     headers = [_clean_header(cell) for cell in records[header_index]]
@@ -73,6 +73,19 @@ def read_table(path: str | Path) -> SourceTable:
         rows.append((record + [""] * width)[:width] if len(record) != width else record)
         numbers.append(index + 1)
     return SourceTable(file, headers, rows, encoding, delimiter, numbers)
+
+
+def _filled(record: list[str]) -> int:
+    return sum(1 for cell in record if cell.strip())
+
+
+def _header_index(records: list[list[str]]) -> int | None:
+    """The header row: the first naming at least two columns, after notes some exports put above it (LinkedIn's
+    "Notes:" paragraph); the first non-blank row when no row has two cells."""
+    first = next((i for i, r in enumerate(records) if _filled(r)), None)
+    if first is None:
+        return None
+    return next((i for i in range(first, min(len(records), first + 50)) if _filled(records[i]) >= 2), first)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -153,9 +166,7 @@ def sniff_delimiter(text: str) -> str:
         if len(text) > SAMPLE_CHARS and len(records) > 1:
             records = records[:-1]  # the sample may end inside a record
         records = [r for r in records if any(cell.strip() for cell in r)][:50]
-        if not records:
-            continue
-        width = len(records[0])
+        width = next((len(r) for r in records if len(r) >= 2), 0)  # lines of notes above the header do not count
         if width < 2:
             continue
         consistent = sum(1 for r in records if len(r) == width) / len(records)
