@@ -89,7 +89,7 @@ def test_pipedrive_export_is_recognised_without_a_map(tmp_path: Path, capsys: py
               "--stage-map", "Qualified=Qualification"]  # fmt: skip
     code, out, err = run(capsys, "--db", str(db), "import", "deals", str(csv), *stages)
     assert code == 0, err  # Pipedrive's default pipeline "Pipeline" is ours when it is the only one named
-    assert "no pipeline called 'Pipeline'" in out and "went into the default pipeline 'Sales'" in out
+    assert "no pipeline called 'Pipeline'" in out and "go into the default pipeline 'Sales'" in out
     first = out.splitlines()[0]
     for pair in ("Deal - Title → title", "Deal - Won time → won_time", "Deal - Lost time → lost_time",
                  "Person - Email → contact_email", "Deal - Contact person → contact_name",

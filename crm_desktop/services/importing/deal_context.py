@@ -165,7 +165,7 @@ class PipelineBook:
             return None
         return (
             f"This workspace has no pipeline called {self.adopted!r}, the only one the file names, so its deals "
-            f"went into the default pipeline {self.default.name!r}; import with --create-missing to make it a "
+            f"go into the default pipeline {self.default.name!r}; import with --create-missing to make it a "
             "pipeline of its own."
         )
 
