@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from crm_desktop.services.importing import Source, SourceTable
 from crm_desktop.services.importing.tables import read_table
@@ -22,6 +22,7 @@ from crm_desktop.ui.importing.file_page import FilePage, describe_table
 from crm_desktop.ui.importing.run_page import RunPage
 from crm_desktop.ui.importing.table_kinds import TableKind, kind_named
 from crm_desktop.ui.importing.table_mapping_page import TableMappingPage
+from crm_desktop.ui.importing.wizard_base import ImportWizardBase
 from crm_desktop.ui.workers import TaskRunner
 
 FILE_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
@@ -36,43 +37,29 @@ def _describe(source: Source) -> str:
     return describe_table(source) if isinstance(source, SourceTable) else "Not a CSV file"
 
 
-class TableImportWizard(QWizard):
-    """Non-modal (open with show()); pages are public attributes so tests drive every step."""
+class TableImportWizard(ImportWizardBase):
+    """Import deals, organizations or purchases: non-modal (open with show()); pages are public for tests."""
 
-    FILE, MAPPING, PREVIEW, IMPORT = range(4)
-    imported = Signal(object)  # the TableReport, after the import was written
-    source_changed = Signal()
+    mapping_page: TableMappingPage
 
     def __init__(
         self, db: Workspace, runner: TaskRunner, kind: TableKind, parent: QWidget | None = None, *, region: str = "GB"
     ) -> None:
-        super().__init__(parent)
+        super().__init__(kind.title, parent, minimum=(820, 640), size=(960, 740))
         self.db, self.runner, self.kind = db, runner, kind
         self.source: SourceTable | None = None
-        self.setWindowTitle(kind.title)
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
-        self.setMinimumSize(820, 640)
-        self.resize(960, 740)
-        self.file_page = FilePage(
+        file_page = FilePage(
             self, subtitle=kind.file_hint, next_steps=NEXT_STEPS, file_filter=FILE_FILTER, read=read_table,
             describe=_describe,
         )  # fmt: skip
-        self.mapping_page = TableMappingPage(self, kind, region=region)
-        self.preview_page = RunPage(self, dry_run=True, what=kind.plural, run=kind.run)
-        self.import_page = RunPage(
-            self, dry_run=False, what=kind.plural, run=kind.run, after_note=lambda _plan: kind.after_note
-        )
+        preview = RunPage(self, dry_run=True, what=kind.plural, run=kind.run)
+        run = RunPage(self, dry_run=False, what=kind.plural, run=kind.run, after_note=lambda _plan: kind.after_note)
         if "update" not in dict(kind.on_match):  # these records are never updated: no "updated" tiles
-            for page in (self.preview_page, self.import_page):
+            for page in (preview, run):
                 for key in ("updated", "unchanged"):
                     page.tiles.numbers[key].hide()
                     page.tiles.captions[key].hide()
-        for number, page in enumerate((self.file_page, self.mapping_page, self.preview_page, self.import_page)):
-            self.setPage(number, page)
-        self.setStartId(self.FILE)
+        self.set_steps(file_page, TableMappingPage(self, kind, region=region), preview, run)
 
     def set_source(self, source: Source | None) -> None:
         """The file read on the first page (None while another is being read)."""
@@ -82,17 +69,6 @@ class TableImportWizard(QWizard):
     def plan(self) -> Any:
         """The import as chosen on the mapping page (a DealPlan, OrganizationPlan or PurchasePlan)."""
         return self.mapping_page.plan()
-
-    @property
-    def running(self) -> bool:
-        """True while the file is read, checked or imported on the worker."""
-        return self.preview_page.running or self.import_page.running or self.file_page.busy
-
-    def done(self, result: int) -> None:
-        """Closing stops whatever still runs; an unfinished import is rolled back by the service."""
-        for page in (self.preview_page, self.import_page):
-            page.cancel()
-        super().done(result)
 
 
 def open_table_import_wizard(

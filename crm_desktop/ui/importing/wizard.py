@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from crm_desktop.services.importing import ImportPlan, Source
 from crm_desktop.services.workspace import Workspace
@@ -19,16 +19,15 @@ from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.importing.file_page import FilePage
 from crm_desktop.ui.importing.mapping_page import MappingPage
 from crm_desktop.ui.importing.run_page import RunPage
+from crm_desktop.ui.importing.wizard_base import ImportWizardBase
 from crm_desktop.ui.undo_stack import UndoStack
 from crm_desktop.ui.workers import TaskRunner
 
 
-class ImportWizard(QWizard):
-    """Non-modal (open with show()); pages are public attributes so tests drive every step."""
+class ImportWizard(ImportWizardBase):
+    """Import contacts: non-modal (open with show()); pages are public attributes so tests drive every step."""
 
-    FILE, MAPPING, PREVIEW, IMPORT = range(4)
-    imported = Signal(object)  # the ImportReport, after the import was written
-    source_changed = Signal()
+    mapping_page: MappingPage
 
     def __init__(
         self,
@@ -40,24 +39,14 @@ class ImportWizard(QWizard):
         region: str = "GB",
         locale: str = "en_GB",
     ) -> None:
-        super().__init__(parent)
+        super().__init__("Import contacts", parent, minimum=(820, 620), size=(940, 700))
         self.db, self.runner = db, runner
         self.undo = undo  # kept for when bulk imports can be undone; imports are not undo steps today
         self.source: Source | None = None
-        self.setWindowTitle("Import contacts")
-        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "Close")
-        self.setMinimumSize(820, 620)
-        self.resize(940, 700)
-        self.file_page = FilePage(self)
-        self.mapping_page = MappingPage(self, region=region, locale=locale)
-        self.preview_page = RunPage(self, dry_run=True)
-        self.import_page = RunPage(self, dry_run=False)
-        for number, page in enumerate((self.file_page, self.mapping_page, self.preview_page, self.import_page)):
-            self.setPage(number, page)
-        self.setStartId(self.FILE)
+        self.set_steps(
+            FilePage(self), MappingPage(self, region=region, locale=locale), RunPage(self, dry_run=True),
+            RunPage(self, dry_run=False),
+        )  # fmt: skip
 
     def set_source(self, source: Source | None) -> None:
         """The file read on the first page (None while another is being read)."""
@@ -67,17 +56,6 @@ class ImportWizard(QWizard):
     def plan(self) -> ImportPlan:
         """The import as chosen on the mapping page."""
         return self.mapping_page.plan()
-
-    @property
-    def running(self) -> bool:
-        """True while the file is read, checked or imported on the worker."""
-        return self.preview_page.running or self.import_page.running or self.file_page.busy
-
-    def done(self, result: int) -> None:
-        """Closing stops whatever still runs; an unfinished import is rolled back by the service."""
-        for page in (self.preview_page, self.import_page):
-            page.cancel()
-        super().done(result)
 
 
 def open_import_wizard(
