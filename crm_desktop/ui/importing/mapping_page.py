@@ -167,8 +167,8 @@ class MappingPage(QWizardPage):
             text = f"{mapped:,} column{'s' * (mapped != 1)} with values will be imported from {rows}."
             if not self.columns.mapped_count():
                 text = "Choose at least one column to import."
-            elif self.hide_empty.isChecked() and self.columns.empty_count():
-                text += f" {self.columns.empty_count():,} empty columns are hidden."
+            elif self.hide_empty.isChecked() and (empty := self.columns.empty_count()):
+                text += f" {empty:,} empty column{' is' if empty == 1 else 's are'} hidden."
             self.summary.setText(text)
         self.completeChanged.emit()
 
