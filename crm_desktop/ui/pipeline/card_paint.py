@@ -6,11 +6,12 @@ import hashlib
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QStyle, QStyleOptionViewItem, QWidget
 
 from crm_desktop.ui.style import blend, is_dark
 
+COLUMN_MIN_WIDTH = 250
 MARGIN_X, MARGIN_Y, PAD, RADIUS = 6, 4, 10, 6.0
 LINE_GAP = 4  # pixels between a card's lines of text
 BADGE_COLORS = ("#2563eb", "#7c3aed", "#db2777", "#0d9488", "#ea580c", "#4f46e5", "#059669", "#b45309")
@@ -122,3 +123,21 @@ def paint_lane(widget: QWidget, *, drop_target: bool = False) -> None:
         painter.setBrush(blend(window, ink, 0.035))
         painter.drawRoundedRect(QRectF(widget.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
     painter.end()
+
+
+class CardColumnFrame(QFrame):
+    """A board column: its lane, minimum width and bold title; subclasses add the count and the card list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stageColumn")
+        self.setMinimumWidth(COLUMN_MIN_WIDTH)
+        self.title = QLabel(self)
+        self.title.setObjectName("sectionTitle")
+
+    def is_drop_target(self) -> bool:
+        """True while a dragged card is over this column (it is then outlined)."""
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        paint_lane(self, drop_target=self.is_drop_target())

@@ -10,9 +10,8 @@ import uuid
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QStyledItemDelegate,
@@ -25,12 +24,11 @@ from crm_desktop.services.deals import DealCard, StageColumn
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.labels import AMBER, RED
 from crm_desktop.ui.pipeline.card_drag import style_card_list
-from crm_desktop.ui.pipeline.card_paint import CardText, card_height, paint_card_frame, paint_lane
+from crm_desktop.ui.pipeline.card_paint import CardColumnFrame, CardText, card_height, paint_card_frame
 from crm_desktop.ui.pipeline.deal_moves import DealListView
 from crm_desktop.ui.pipeline.model import CARD_ROLE, StageModel, staleness
 from crm_desktop.ui.style import make_muted, muted_text
 
-COLUMN_MIN_WIDTH = 250
 LINES = 4  # title; organization · contact; value and days in stage; next task and probability
 TEXT_CACHE = 20_000
 STRIPE = 4  # the width of the warning stripe of a deal that goes stale
@@ -126,17 +124,13 @@ class CardDelegate(QStyledItemDelegate):
         painter.drawText(task, right, chance)
 
 
-class StageColumnWidget(QFrame):
+class StageColumnWidget(CardColumnFrame):
     """Stage name and count, total and weighted value, then the stage's cards (lit up as a drop target)."""
 
     def __init__(self, column: StageColumn, fmt: Formatter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("stageColumn")
-        self.setMinimumWidth(COLUMN_MIN_WIDTH)
         self.fmt = fmt
         self.model = StageModel(column, fmt)
-        self.title = QLabel(self)
-        self.title.setObjectName("sectionTitle")
         self.count = make_muted(QLabel(self))
         self.values = make_muted(QLabel(self))
         self.list = DealListView(column.stage_id, self)
@@ -164,9 +158,8 @@ class StageColumnWidget(QFrame):
     def stage_id(self) -> uuid.UUID:
         return self.model.column.stage_id
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """A softly tinted, rounded lane behind the cards; outlined in the highlight colour under a dragged card."""
-        paint_lane(self, drop_target=self.list.drop_active)
+    def is_drop_target(self) -> bool:
+        return self.list.drop_active
 
     def selected_card(self) -> DealCard | None:
         """The selected card of this stage, if any."""

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QStyleOptionViewItem,
@@ -19,13 +18,12 @@ from crm_desktop.services.leads import LeadCard, LeadColumn
 from crm_desktop.ui.formatting import Formatter
 from crm_desktop.ui.labels import label, marker
 from crm_desktop.ui.pipeline.card_drag import CardListView, style_card_list
-from crm_desktop.ui.pipeline.card_paint import CardText, card_height, paint_card_frame, paint_lane
+from crm_desktop.ui.pipeline.card_paint import CardColumnFrame, CardText, card_height, paint_card_frame
 from crm_desktop.ui.pipeline.delegate import CardDelegate
 from crm_desktop.ui.pipeline.lead_model import LEADS_SCOPE, LeadColumnModel, days_in_status
 from crm_desktop.ui.pipeline.model import CARD_ROLE
 from crm_desktop.ui.style import make_muted, muted_text
 
-COLUMN_MIN_WIDTH = 250
 HINTS = {
     "open": "New leads, not yet reached",
     "contacted": "Reached; finding out if they fit",
@@ -72,17 +70,13 @@ class LeadCardDelegate(CardDelegate):
         painter.restore()
 
 
-class LeadColumnWidget(QFrame):
+class LeadColumnWidget(CardColumnFrame):
     """A status's name and count ("100 of 11,248" until all are scrolled in) over its list of cards."""
 
     def __init__(self, column: LeadColumn, fmt: Formatter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("stageColumn")
-        self.setMinimumWidth(COLUMN_MIN_WIDTH)
         self.fmt = fmt
         self.model = LeadColumnModel(column, fmt)
-        self.title = QLabel(self)
-        self.title.setObjectName("sectionTitle")
         self.dot = QLabel(self)
         icon = marker(column.status)
         if icon is not None:
@@ -115,10 +109,6 @@ class LeadColumnWidget(QFrame):
         self.model.rowsRemoved.connect(self.update_header)
         self.model.modelReset.connect(self.update_header)
         self.update_header()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """The same softly tinted, rounded lane as the deal board's columns."""
-        paint_lane(self)
 
     def update_header(self) -> None:
         shown, total = self.model.rowCount(), self.model.count
